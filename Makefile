@@ -1,0 +1,54 @@
+# Kiroku — the two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format services-up services-down benchmark clean
+
+# Virtualenv with exactly the locked dependencies (requirements.lock, hashes checked).
+.venv/.synced: requirements.lock
+	@command -v uv >/dev/null || python3 -m pip install -q "uv==$(UV_VERSION)"
+	@test -x $(PY) || uv venv -q --python python3.11 .venv
+	uv pip sync -q --python $(PY) --require-hashes requirements.lock
+	@touch $@
+
+install: .venv/.synced
+
+# Embedded defaults: SQLite, local-disk object store and index under var/, one worker.
+run: install
+	scripts/services.sh install-tesseract
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py demo_admin
+	@echo "Kiroku: http://$(HOST):$(PORT)/  (API docs /api/docs/, health /api/health/)"
+	@bash -c 'set -m; $(PY) manage.py run_worker & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null; wait $$worker" EXIT; \
+	  .venv/bin/gunicorn dms.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 600 \
+	    --access-logfile - --error-logfile -'
+
+# The whole suite against the real services (started here), then the embedded backends.
+test: install
+	scripts/services.sh up
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	set -a; eval "$$(scripts/services.sh env)"; set +a; \
+	  KIROKU_TEST_REQUIRE_SERVICES=1 .venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+services-up:
+	scripts/services.sh up
+
+services-down:
+	scripts/services.sh down
+
+clean:
+	rm -rf var/kiroku.sqlite3 var/objects var/index var/static

@@ -1,0 +1,1 @@
+"""Users, departments (局 › 部 › 課) and roles."""

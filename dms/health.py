@@ -1,0 +1,122 @@
+"""Health of every backend Kiroku depends on.
+
+Each backend is checked by a *probe*: a function returning a :class:`ProbeResult`.
+``dms`` registers its own (database, object store, job queue, Tesseract); other apps add
+theirs from ``AppConfig.ready()`` through :func:`register_probe` — that keeps ``dms`` free
+of imports from ``search`` and the rest. ``GET /api/health/`` and
+``manage.py check_services`` both report :func:`run_probes`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from django.conf import settings
+from django.db import connection
+
+OK = "ok"
+DOWN = "down"
+
+
+@dataclass
+class ProbeResult:
+    status: str  # OK or DOWN
+    backend: str  # which implementation answers, e.g. "postgresql", "s3", "opensearch"
+    version: str = ""
+    detail: str = ""  # for a person: what is wrong, or what was found
+    capabilities: dict = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+Probe = Callable[[], ProbeResult]
+_probes: dict[str, Probe] = {}
+
+
+def register_probe(name: str, probe: Probe) -> None:
+    _probes[name] = probe
+
+
+def run_probes() -> dict[str, ProbeResult]:
+    """Run every probe; a probe that raises is reported as down, never propagated."""
+    results = {}
+    for name, probe in _probes.items():
+        started = time.monotonic()
+        try:
+            result = probe()
+        except Exception as exc:  # a broken probe must not take the health page down
+            result = ProbeResult(
+                status=DOWN, backend="unknown", detail=f"{type(exc).__name__}: {exc}"
+            )
+        result.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
+        results[name] = result
+    return results
+
+
+def probe_database() -> ProbeResult:
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SHOW server_version")
+            elif connection.vendor == "sqlite":
+                cursor.execute("SELECT sqlite_version()")
+            else:
+                cursor.execute("SELECT 1")
+            version = str(cursor.fetchone()[0])
+    except Exception as exc:
+        return ProbeResult(DOWN, connection.vendor, detail=f"database unreachable: {exc}")
+    return ProbeResult(
+        OK, connection.vendor, version=version, detail=settings.DATABASES["default"]["NAME"]
+    )
+
+
+def probe_object_store() -> ProbeResult:
+    from dms.storage import get_object_store
+
+    health = get_object_store().health()
+    return ProbeResult(
+        status=OK if health.get("status") == OK else DOWN,
+        backend=health.get("backend", "unknown"),
+        version=health.get("version", ""),
+        detail=str(health.get("detail", "")),
+    )
+
+
+def probe_job_queue() -> ProbeResult:
+    from dms.jobs import queue_health
+
+    return queue_health()
+
+
+def probe_tesseract() -> ProbeResult:
+    command = settings.TESSERACT_CMD
+    if shutil.which(command) is None:
+        return ProbeResult(DOWN, "tesseract", detail=f"{command} not found; install tesseract-ocr")
+    version = subprocess.run(
+        [command, "--version"], capture_output=True, text=True, timeout=10, check=False
+    ).stdout.splitlines()
+    listed = subprocess.run(
+        [command, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
+    ).stdout.split()
+    languages = [lang for lang in listed if "list" not in lang.lower() and ":" not in lang]
+    missing = [lang for lang in settings.OCR_LANGUAGES_REQUIRED if lang not in languages]
+    return ProbeResult(
+        status=DOWN if missing else OK,
+        backend="tesseract",
+        version=version[0].removeprefix("tesseract ").strip() if version else "",
+        detail=f"missing language data: {', '.join(missing)}" if missing else "",
+        capabilities={"languages": languages},
+    )
+
+
+def register_core_probes() -> None:
+    register_probe("database", probe_database)
+    register_probe("object_store", probe_object_store)
+    register_probe("job_queue", probe_job_queue)
+    register_probe("tesseract", probe_tesseract)

@@ -1,0 +1,12 @@
+from django.db.models import Count
+
+from dms.health import DOWN, OK, ProbeResult
+from dms.jobs.models import Job
+
+
+def queue_health() -> ProbeResult:
+    try:
+        counts = dict(Job.objects.values_list("status").annotate(n=Count("id")).order_by())
+    except Exception as exc:
+        return ProbeResult(DOWN, "database", detail=f"job table unreachable: {exc}")
+    return ProbeResult(OK, "database", detail="", capabilities={"jobs": counts})

@@ -1,0 +1,107 @@
+"""/api/health/ and check_services, on the real services and on the embedded defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from tests import services
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICE_VARS = [
+    "DATABASE_URL",
+    "KIROKU_S3_ENDPOINT",
+    "KIROKU_SEARCH_URL",
+    "KIROKU_ELASTICSEARCH_URL",
+    "KIROKU_OPENSEARCH_URL",
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.s3
+@pytest.mark.elasticsearch
+@pytest.mark.opensearch
+@pytest.mark.tesseract
+@pytest.mark.django_db
+def test_health_reports_every_real_backend_healthy():
+    for name in services.SERVICES:
+        services.require(name)
+    response = APIClient().get("/api/health/")
+    body = response.json()
+    assert response.status_code == 200, body
+    found = body["services"]
+    assert found["database"]["backend"] == "postgresql"
+    assert found["database"]["version"].startswith("15")
+    assert found["object_store"]["backend"] == "s3"
+    assert found["job_queue"]["status"] == "ok"
+    assert found["search_opensearch"]["backend"] == "opensearch"
+    assert found["search_opensearch"]["capabilities"]["analysis"] == "kuromoji+bigram"
+    assert found["search_elasticsearch"]["backend"] == "elasticsearch"
+    assert {"jpn", "jpn_vert", "eng", "osd"} <= set(found["tesseract"]["capabilities"]["languages"])
+    assert all(service["status"] == "ok" for service in found.values())
+
+
+@pytest.mark.django_db
+def test_health_answers_503_and_names_the_backend_that_is_down(tmp_path):
+    with override_settings(
+        SEARCH={"URL": "http://127.0.0.1:1", "ENGINES": {}, "INDEX_DIR": str(tmp_path)},
+        OBJECT_STORE={"BACKEND": "local", "ROOT": str(tmp_path / "objects")},
+    ):
+        response = APIClient().get("/api/health/")
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "down"
+    assert body["services"]["search"]["status"] == "down"
+    assert "127.0.0.1:1" in body["services"]["search"]["detail"]
+    assert body["services"]["object_store"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_openapi_schema_and_docs_are_served():
+    assert APIClient().get("/api/schema/").status_code == 200
+    docs = APIClient().get("/api/docs/")
+    assert docs.status_code == 200
+    assert b"cdn" not in docs.content.lower()  # assets served locally: Kiroku runs offline
+
+
+def _embedded_env(tmp_path: Path, **extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
+    env.update(KIROKU_VAR_DIR=str(tmp_path), **extra)
+    return env
+
+
+def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.tesseract
+def test_embedded_defaults_need_no_service(tmp_path):
+    services.require("tesseract")
+    env = _embedded_env(tmp_path)
+    assert _manage("migrate", "--noinput", env=env).returncode == 0
+    checked = _manage("check_services", env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert "sqlite" in checked.stdout
+    assert "local" in checked.stdout
+    assert "embedded" in checked.stdout and "analysis=bigram" in checked.stdout
+    assert (tmp_path / "kiroku.sqlite3").exists()
+
+
+def test_check_services_names_the_missing_service(tmp_path):
+    env = _embedded_env(tmp_path, KIROKU_SEARCH_URL="http://127.0.0.1:1")
+    _manage("migrate", "--noinput", env=env)
+    checked = _manage("check_services", env=env)
+    assert checked.returncode != 0
+    assert "search" in checked.stderr and "127.0.0.1:1" in checked.stderr
