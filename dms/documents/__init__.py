@@ -1,0 +1,1 @@
+"""Documents and their immutable versions: the records everything else builds on."""

@@ -1,0 +1,265 @@
+"""Accepting a file: store the original, then record it, in that order, all or nothing.
+
+The original is streamed to the object store first, under a fresh key, while its SHA-256
+is computed. Then one database transaction writes the Document, its Version, the
+processing job and the audit entry. If that transaction fails the just-written object is
+deleted again, so nothing half-made remains; if the same bytes were stored before, the new
+copy is dropped and the version points at the existing blob (content addressing).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from dms.audit import trail
+from dms.documents import media
+from dms.documents.models import Blob, Document, Source, Status, Version
+from dms.storage import ObjectStoreError, PutResult, get_object_store
+
+logger = logging.getLogger(__name__)
+
+MAX_FILENAME_CHARS = 200
+
+
+class IngestError(Exception):
+    """A file that cannot be accepted; ``status`` is the HTTP status to answer with."""
+
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message: str, message_en: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.message_en = message_en
+
+    def as_response_body(self) -> dict:
+        return {"error": self.code, "message": self.message, "message_en": self.message_en}
+
+
+class EmptyFile(IngestError):
+    code = "empty_file"
+
+
+class UnsupportedMediaType(IngestError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class FileTooLarge(IngestError):
+    status = 413
+    code = "file_too_large"
+
+
+class StoreDown(IngestError):
+    status = 503
+    code = "object_store_unavailable"
+
+
+class DatabaseDown(IngestError):
+    status = 503
+    code = "database_unavailable"
+
+
+@dataclass(frozen=True)
+class StoredOriginal:
+    """An original written to the object store but not yet recorded."""
+
+    put: PutResult
+    media_type: str
+    filename: str
+
+
+def original_key() -> str:
+    return f"originals/{uuid.uuid4().hex}"
+
+
+def clean_filename(name: str) -> str:
+    """A safe display name: no path, no control characters, bounded length."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip(" .")
+    if len(name) > MAX_FILENAME_CHARS:
+        stem, dot, ext = name.rpartition(".")
+        keep = ext if dot and len(ext) <= 10 else ""
+        name = (stem if keep else name)[: MAX_FILENAME_CHARS - len(keep) - 1] + (
+            f".{keep}" if keep else ""
+        )
+    return name or "document"
+
+
+def check_media(head: bytes) -> str:
+    if not head:
+        raise EmptyFile("ファイルが空です (0 バイト)。", "The file is empty (0 bytes).")
+    media_type = media.sniff(head)
+    if media_type is None:
+        raise UnsupportedMediaType(media.UNSUPPORTED_MESSAGE, media.UNSUPPORTED_MESSAGE_EN)
+    return media_type
+
+
+def store_original(stream, *, filename: str, length: int | None = None) -> StoredOriginal:
+    """Stream a file to the object store after checking what it is and how big it is."""
+    reader = _CheckedReader(stream, limit=settings.UPLOAD_MAX_BYTES)
+    media_type = check_media(reader.peek(media.SNIFF_BYTES))
+    try:
+        put = get_object_store().put(original_key(), reader, length=length, content_type=media_type)
+    except ObjectStoreError as exc:
+        if isinstance(exc.__cause__ or exc.__context__, FileTooLarge):
+            raise (exc.__cause__ or exc.__context__) from None
+        raise StoreDown(
+            "文書保管庫に接続できません。しばらくしてから再度お試しください。",
+            "The object store cannot be reached. Please try again later.",
+        ) from exc
+    return StoredOriginal(put=put, media_type=media_type, filename=clean_filename(filename))
+
+
+def too_large() -> FileTooLarge:
+    limit_mb = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+    return FileTooLarge(
+        f"ファイルが大きすぎます (上限 {limit_mb} MB)。",
+        f"The file is too large (limit {limit_mb} MB).",
+    )
+
+
+def discard(stored: StoredOriginal) -> None:
+    """Remove an object that ended up not recorded (best effort: log if it fails)."""
+    try:
+        get_object_store().delete_version(stored.put.key, stored.put.version_id)
+    except ObjectStoreError:
+        logger.exception("could not remove unrecorded object %s", stored.put.key)
+
+
+def _blob_for(stored: StoredOriginal) -> tuple[Blob, bool]:
+    return Blob.objects.get_or_create(
+        sha256=stored.put.sha256,
+        defaults={
+            "key": stored.put.key,
+            "store_version_id": stored.put.version_id,
+            "size": stored.put.size,
+            "media_type": stored.media_type,
+        },
+    )
+
+
+def record_upload(
+    stored: StoredOriginal,
+    *,
+    user,
+    department,
+    title: str = "",
+    document_type=None,
+    document_date=None,
+    source: str = Source.UPLOAD,
+    request=None,
+) -> Document:
+    """Write Document, Version, job and audit entry in one transaction (see module doc)."""
+    from dms.documents.processing import process_version
+
+    new_blob = False
+    try:
+        with transaction.atomic():
+            blob, new_blob = _blob_for(stored)
+            document = Document.objects.create(
+                title=title or stored.filename.rsplit(".", 1)[0],
+                document_type=document_type,
+                department=department,
+                created_by=user,
+                source=source,
+                status=Status.QUEUED,
+                document_date=document_date,
+                metadata_set_by_person=["document_date"] if document_date else [],
+            )
+            version = Version.objects.create(
+                document=document,
+                number=1,
+                blob=blob,
+                original_filename=stored.filename,
+                created_by=user,
+            )
+            process_version.enqueue(version.pk)
+            trail.record(
+                actor=user,
+                action="create",
+                target=document,
+                request=request,
+                content_sha256=blob.sha256,
+                details={"version": 1, "filename": stored.filename, "source": source},
+            )
+    except Exception:
+        discard(stored)
+        raise
+    if not new_blob:
+        discard(stored)  # the same bytes were stored before: keep one copy
+    return document
+
+
+def record_new_version(stored: StoredOriginal, *, document, user, request=None, comment=""):
+    """A new file for an existing document: version n+1; earlier versions stay as they are."""
+    from dms.documents.processing import process_version
+
+    new_blob = False
+    try:
+        with transaction.atomic():
+            locked = Document.objects.select_for_update().get(pk=document.pk)
+            blob, new_blob = _blob_for(stored)
+            number = (
+                locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+            ) + 1
+            version = Version.objects.create(
+                document=locked,
+                number=number,
+                blob=blob,
+                original_filename=stored.filename,
+                created_by=user,
+                comment=comment,
+            )
+            Document.objects.filter(pk=locked.pk).update(status=Status.QUEUED, error="")
+            process_version.enqueue(version.pk)
+            trail.record(
+                actor=user,
+                action="new_version",
+                target=locked,
+                request=request,
+                content_sha256=blob.sha256,
+                details={"version": number, "filename": stored.filename},
+            )
+    except Exception:
+        discard(stored)
+        raise
+    if not new_blob:
+        discard(stored)
+    return version
+
+
+class _CheckedReader:
+    """Wraps a stream: lets the first bytes be peeked and stops past the size limit."""
+
+    def __init__(self, stream, *, limit: int):
+        self._stream = stream
+        self._limit = limit
+        self._peeked = b""
+        self.read_bytes = 0
+
+    def peek(self, n: int) -> bytes:
+        while len(self._peeked) < n:
+            chunk = self._stream.read(n - len(self._peeked))
+            if not chunk:
+                break
+            self._peeked += chunk
+        return self._peeked[:n]
+
+    def read(self, n: int = -1) -> bytes:
+        if self._peeked:
+            data = self._peeked if n < 0 else self._peeked[:n]
+            self._peeked = self._peeked[len(data) :]
+        else:
+            data = self._stream.read(n)
+        self.read_bytes += len(data)
+        if self.read_bytes > self._limit:
+            raise too_large()
+        return data

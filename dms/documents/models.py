@@ -1,0 +1,242 @@
+"""Documents, versions and the content-addressed originals behind them.
+
+Room is left for approval and retention without building them: a document can be
+*frozen* (after its decision: no new substantive version), *retention-locked* (until a
+date: no deletion), and is only ever deleted *logically*. Versions never change their
+original once written; only derived data (archive PDF, thumbnail, text) is filled in later
+and can be rebuilt from the original.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dms.accounts.models import Department
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """Japanese fiscal year (April–March): 2025-03-31 is FY2024, 2025-04-01 is FY2025."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+class DocumentType(models.Model):
+    """A configurable list (申請書, 契約書, 請求書, …)."""
+
+    code = models.SlugField(_("コード"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    name_en = models.CharField(_("英語名称"), max_length=60, blank=True)
+    ordering = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("文書種別")
+        verbose_name_plural = _("文書種別")
+        ordering = ["ordering", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Blob(models.Model):
+    """One stored original, addressed by its SHA-256: identical uploads share it."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    key = models.CharField(max_length=255)
+    store_version_id = models.CharField(max_length=128, blank=True)
+    size = models.BigIntegerField()
+    media_type = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.size} bytes)"
+
+
+class Source(models.TextChoices):
+    UPLOAD = "upload", _("アップロード")
+    SCANNER = "scanner", _("スキャナ")
+    API = "api", _("API")
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", _("処理待ち")
+    PROCESSING = "processing", _("処理中")
+    READY = "ready", _("完了")
+    FAILED = "failed", _("失敗")
+
+
+class DocumentQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user):
+        """What ``user`` may see: own and lower departments' documents, shares, or all.
+
+        Records officers and administrators also see logically deleted documents.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.sees_everything:
+            return self
+        from dms.documents.permissions import department_ids_with_authority
+
+        department_ids = department_ids_with_authority(user)
+        visible = (
+            models.Q(department_id__in=department_ids)
+            | models.Q(shared_with_users=user)
+            | models.Q(shared_with_groups__in=user.groups.all())
+        )
+        return self.filter(visible).live().distinct()
+
+
+class Document(models.Model):
+    title = models.CharField(_("件名"), max_length=300)
+    document_type = models.ForeignKey(
+        DocumentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("文書種別")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="documents", verbose_name=_("担当課")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_on = models.DateField(_("作成・取得日"), default=timezone.localdate)
+    document_number = models.CharField(_("文書番号"), max_length=100, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"), editable=False)
+    source = models.CharField(_("取得元"), max_length=10, choices=Source.choices)
+    status = models.CharField(
+        _("処理状況"), max_length=12, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("エラー"), blank=True)
+
+    # Typed metadata (電子帳簿保存法: date, amount and counterparty are searchable).
+    document_date = models.DateField(_("文書日付"), null=True, blank=True)
+    amount = models.BigIntegerField(_("金額(円)"), null=True, blank=True)
+    counterparty = models.CharField(_("取引先"), max_length=200, blank=True)
+    extra_metadata = models.JSONField(_("その他の項目"), default=dict, blank=True)
+    # Fields a person set: extraction never overwrites them.
+    metadata_set_by_person = models.JSONField(default=list, blank=True)
+    contains_personal_number = models.BooleanField(_("個人番号を含む"), default=False)
+
+    shared_with_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="shared_documents"
+    )
+    shared_with_groups = models.ManyToManyField(Group, blank=True, related_name="+")
+
+    # Lifecycle states for approval and retention (set by those apps, enforced here).
+    frozen_at = models.DateTimeField(_("凍結日時"), null=True, blank=True)
+    frozen_reason = models.CharField(max_length=200, blank=True)
+    retain_until = models.DateField(_("保存期限"), null=True, blank=True)
+    on_hold = models.BooleanField(_("保留中"), default=False)
+    deleted_at = models.DateTimeField(_("削除日時"), null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文書")
+        verbose_name_plural = _("文書")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["department", "status"]),
+            models.Index(fields=["fiscal_year"]),
+            models.Index(fields=["document_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.fiscal_year = fiscal_year_of(self.created_on)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def deletion_refusal(self) -> str | None:
+        """Why this document may not be deleted now, or None."""
+        if self.on_hold:
+            return _("保留(リーガルホールド)中の文書は削除できません。")
+        if self.retain_until and self.retain_until >= timezone.localdate():
+            return _("保存期間中の文書は削除できません。")
+        return None
+
+    @property
+    def metadata(self) -> dict:
+        return {
+            "document_date": self.document_date.isoformat() if self.document_date else None,
+            "amount": self.amount,
+            "counterparty": self.counterparty or None,
+            **self.extra_metadata,
+        }
+
+    @property
+    def latest_version(self) -> Version | None:
+        return self.versions.order_by("-number").first()
+
+
+class Version(models.Model):
+    """One file of a document. Its original never changes once written."""
+
+    ORIGINAL_FIELDS = ("document_id", "number", "blob_id", "original_filename", "created_by_id")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="versions")
+    original_filename = models.CharField(max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+    comment = models.CharField(max_length=300, blank=True)
+
+    # Derived from the original; rebuilt by processing.
+    archive_key = models.CharField(max_length=255, blank=True)
+    thumbnail_key = models.CharField(max_length=255, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    content = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            stored = Version.objects.filter(pk=self.pk).values(*self.ORIGINAL_FIELDS).first()
+            if stored and any(stored[f] != getattr(self, f) for f in self.ORIGINAL_FIELDS):
+                raise ValidationError(_("版の原本は変更できません。新しい版を登録してください。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("版は削除できません。"))
+
+    @property
+    def sha256(self) -> str:
+        return self.blob.sha256
+
+    @property
+    def media_type(self) -> str:
+        return self.blob.media_type
+
+    @property
+    def size(self) -> int:
+        return self.blob.size

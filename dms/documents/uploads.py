@@ -1,0 +1,134 @@
+"""Multipart uploads streamed straight into the object store.
+
+Django's multipart parser *pushes* chunks to an upload handler; the object store *pulls*
+from a stream. A bounded pipe between them, with the store's ``put`` running in a thread,
+keeps memory flat (a few chunks) whatever the file size, and writes no temporary file.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import DataAndFiles, MultiPartParser
+
+from dms.documents.ingest import IngestError, StoredOriginal, store_original
+
+CHUNK_SIZE = 1024 * 1024
+PIPE_CHUNKS = 4  # at most this many chunks wait between the parser and the store
+
+
+class _Aborted(Exception):
+    pass
+
+
+class _Pipe:
+    """A bounded byte pipe: ``write`` from the parser thread, ``read(n)`` from the store's."""
+
+    _EOF = object()
+    _ABORT = object()
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=PIPE_CHUNKS)
+        self._buffer = b""
+        self._ended = False
+        self.reader_gone = threading.Event()
+
+    # writer side
+    def write(self, data: bytes) -> None:
+        while not self.reader_gone.is_set():
+            try:
+                self._queue.put(data, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        self.write(self._EOF)
+
+    def abort(self) -> None:
+        self.write(self._ABORT)
+
+    # reader side
+    def read(self, n: int = -1) -> bytes:
+        while not self._ended and (n < 0 or len(self._buffer) < n):
+            item = self._queue.get()
+            if item is self._EOF:
+                self._ended = True
+            elif item is self._ABORT:
+                self._ended = True
+                raise _Aborted("upload interrupted")
+            else:
+                self._buffer += item
+        if n < 0:
+            data, self._buffer = self._buffer, b""
+        else:
+            data, self._buffer = self._buffer[:n], self._buffer[n:]
+        return data
+
+
+class StoredUpload:
+    """What the parser puts in ``request.FILES``: the stored original, or why it failed."""
+
+    def __init__(self, name: str, stored: StoredOriginal | None, error: Exception | None):
+        self.name = name
+        self.stored = stored
+        self.error = error
+
+
+class StoreUploadHandler(FileUploadHandler):
+    chunk_size = CHUNK_SIZE
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self._pipe = _Pipe()
+        self._stored: StoredOriginal | None = None
+        self._error: Exception | None = None
+        self._thread = threading.Thread(target=self._store, daemon=True, name="upload-to-store")
+        self._thread.start()
+        raise StopFutureHandlers()
+
+    def _store(self) -> None:
+        try:
+            self._stored = store_original(self._pipe, filename=self.file_name or "")
+        except (IngestError, _Aborted) as exc:
+            self._error = exc
+        except Exception as exc:  # reported to the client as a clean error by the view
+            self._error = exc
+        finally:
+            self._pipe.reader_gone.set()  # the parser must never block on a dead reader
+
+    def receive_data_chunk(self, raw_data, start):
+        self._pipe.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self._pipe.close()
+        self._thread.join()
+        return StoredUpload(self.file_name or "", self._stored, self._error)
+
+    def upload_interrupted(self):
+        if hasattr(self, "_pipe"):
+            self._pipe.abort()
+            self._thread.join()
+
+
+class StreamingMultiPartParser(MultiPartParser):
+    """DRF's multipart parser, with files streamed to the object store as they arrive."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        handlers = [StoreUploadHandler(request)]
+        try:
+            parser = DjangoMultiPartParser(meta, stream, handlers, parser_context.get("encoding"))
+            data, files = parser.parse()
+        except MultiPartParserError as exc:
+            raise ParseError(f"マルチパートの解析に失敗しました: {exc}") from exc
+        return DataAndFiles(data, files)

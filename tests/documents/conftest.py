@@ -1,0 +1,89 @@
+"""Fixtures for the document tests: an organisation, its users, and the object store.
+
+``store`` runs each test on both object stores (local disk and the real S3 server) by
+pointing ``settings.OBJECT_STORE`` at it.
+"""
+
+import io
+
+import pytest
+from django.test import override_settings
+from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from dms.accounts.models import Department, Role, User
+from dms.jobs.worker import Worker
+from tests.services import implementation_params
+from tests.storage.conftest import s3_bucket, s3_config_for  # noqa: F401 (fixture)
+
+
+@pytest.fixture(params=implementation_params("local", "s3"))
+def store(request, tmp_path):
+    if request.param == "local":
+        config = {"BACKEND": "local", "ROOT": str(tmp_path / "objects")}
+    else:
+        config = s3_config_for(request.getfixturevalue("s3_bucket"))
+    with override_settings(OBJECT_STORE=config):
+        yield request.param
+
+
+@pytest.fixture
+def org(db):
+    """Two bureaus: 総務局 › 総務部 › 文書課, and 財政局 › 財政部 › 契約課."""
+    soumu_kyoku = Department.objects.create(name="総務局", code="soumu", level="bureau")
+    soumu_bu = Department.objects.create(
+        name="総務部", code="soumu-bu", level="division", parent=soumu_kyoku
+    )
+    bunsho = Department.objects.create(
+        name="文書課", code="bunsho", level="section", parent=soumu_bu
+    )
+    zaisei = Department.objects.create(name="財政局", code="zaisei", level="bureau")
+    keiyaku = Department.objects.create(
+        name="契約課", code="keiyaku", level="section", parent=zaisei
+    )
+
+    def user(name, department=None, role=Role.STAFF):
+        person = User.objects.create_user(name, password="kiroku-test-pw", role=role)
+        if department:
+            person.departments.add(department)
+        return person
+
+    return {
+        "bunsho": bunsho,
+        "keiyaku": keiyaku,
+        "soumu_bu": soumu_bu,
+        "tanaka": user("tanaka", bunsho),  # staff of 文書課
+        "suzuki": user("suzuki", keiyaku),  # staff of 契約課 (another bureau)
+        "sato": user("sato", soumu_bu, Role.APPROVER),  # 総務部: above 文書課
+        "records": user("records", None, Role.RECORDS_OFFICER),
+    }
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def clients(org):
+    return {name: client_for(org[name]) for name in ["tanaka", "suzuki", "sato", "records"]}
+
+
+def pdf_bytes(pages: int = 1, text_colour: str = "white") -> bytes:
+    frames = [Image.new("RGB", (595, 842), text_colour) for _ in range(pages)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PDF", save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
+
+
+def named(data: bytes, name: str) -> io.BytesIO:
+    file = io.BytesIO(data)
+    file.name = name
+    return file
+
+
+def run_jobs() -> int:
+    return Worker(worker_id="test").run(until_empty=True)
