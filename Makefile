@@ -23,8 +23,9 @@ run: install
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_admin
 	@echo "Kiroku: http://$(HOST):$(PORT)/  (API docs /api/docs/, health /api/health/)"
-	@bash -c 'set -m; $(PY) manage.py run_worker & worker=$$!; \
-	  trap "kill $$worker 2>/dev/null; wait $$worker" EXIT; \
+	@bash -c '$(PY) manage.py run_worker & worker=$$!; \
+	  $(PY) manage.py watch_scanner_folder & scanner=$$!; \
+	  trap "kill $$worker $$scanner 2>/dev/null; wait" EXIT; \
 	  .venv/bin/gunicorn dms.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 600 \
 	    --access-logfile - --error-logfile -'
 
