@@ -1,0 +1,13 @@
+"""OCR: bytes of a PDF or an image in, pages of text out; Japanese normalisation; metadata
+candidates.
+
+The scanned image is the evidence; the text read from it is a derived index, never a
+replacement (domain.md §1). This package is plain Python (no Django): ``ocr.normalize``
+prepares text for display and search, ``ocr.metadata`` reads dates, amounts, the
+counterparty and identifiers from it.
+"""
+
+from ocr.metadata import Metadata, extract_metadata
+from ocr.normalize import join_broken_lines, normalize_text, search_key
+
+__all__ = ["Metadata", "extract_metadata", "join_broken_lines", "normalize_text", "search_key"]

@@ -1,0 +1,198 @@
+"""The other party of a document: the company that invoices the city, the contractor.
+
+Candidates come from three kinds of evidence, strongest first:
+
+* a legal form: 株式会社ABC, ABC株式会社, ABC(株) (㈱ and （株） become "(株)" under NFKC),
+  有限会社, 合同会社, 一般社団法人 … The value always spells the legal form out:
+  "ABC(株)" → "ABC株式会社". If the legal form has a name on both sides, the name in front
+  of it wins (ABC株式会社神戸支店 → ABC株式会社).
+* an addressee: a name directly before 御中, 様 or 殿 (kanji, katakana and Latin only, so
+  that お客様 and 皆様 are not names);
+* a label: 取引先, 請求者, 契約者, 発行者, 受注者 … followed by a name.
+
+A candidate next to an honorific or after a label gets more confidence. The city itself
+(…市長, …市役所, 甲 in a contract is usually the city) is kept as a candidate with a very
+low confidence, so it is chosen only when nothing else was found.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr.metadata.candidates import Candidate, clamp_confidence, line_before
+from ocr.normalize import (
+    LEGAL_FORM_ABBREVIATIONS,
+    expand_legal_form_abbreviations,
+    normalize_text,
+)
+
+__all__ = ["find_counterparties", "is_public_body"]
+
+_LEGAL_FORMS = (
+    "株式会社",
+    "有限会社",
+    "合同会社",
+    "合資会社",
+    "合名会社",
+    "一般社団法人",
+    "一般財団法人",
+    "公益社団法人",
+    "公益財団法人",
+    "特定非営利活動法人",
+    "NPO法人",
+    "社会福祉法人",
+    "医療法人社団",
+    "医療法人財団",
+    "医療法人",
+    "学校法人",
+    "宗教法人",
+    "地方独立行政法人",
+    "独立行政法人",
+    "国立大学法人",
+    "有限責任事業組合",
+    "協同組合",
+)
+_ABBREVIATION = "|".join(sorted(LEGAL_FORM_ABBREVIATIONS, key=len, reverse=True))
+_LEGAL_FORM = re.compile(
+    "|".join([*sorted(_LEGAL_FORMS, key=len, reverse=True), rf"\( *(?:{_ABBREVIATION}) *\)"])
+)
+
+_LATIN = "A-Za-z0-9&'.\\-"
+# Kanji, kana (with ・ and ー), 々 〆 and Latin: punctuation such as 、。「」() ends a name.
+_JAPANESE_NAME_CHARS = (
+    "\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
+# A space is part of a name only between Latin words ("Kiroku Systems").
+_NAME = rf"(?:[{_JAPANESE_NAME_CHARS}{_LATIN}]|(?<=[A-Za-z0-9]) (?=[A-Za-z0-9]))+"
+_NAME_AFTER = re.compile(_NAME)
+_NAME_BEFORE = re.compile(rf"{_NAME}$")
+
+_HONORIFIC = re.compile(r" *(?:御中|様|殿)(?![\u4e00-\u9fff])")
+_LABEL = "取引先|請求者|請求元|発行者|発行元|契約者|受注者|受託者|相手方|支払先|業者名|会社名|商号"
+_LABEL_BEFORE = re.compile(rf"(?:{_LABEL}) *(?:\((?:甲|乙)\))? *:? *$")
+_LEADING_LABEL = re.compile(rf"^(?:{_LABEL}|甲|乙|発注者)+ *:? *")
+# A particle (は, と, の …) right after a word in kanji, katakana or Latin, and before another
+# word or particle, separates words: 株式会社ABCと神戸市は, 株式会社とは. Inside a hiragana
+# run it is part of the name: こうべ子ども支援, さくら工務店.
+_HIRAGANA = "\u3040-\u309f"
+_PARTICLES = "はがをにとでへもやの"
+_PARTICLE_BETWEEN_WORDS = rf"(?<![{_HIRAGANA}])[{_PARTICLES}](?=[^{_HIRAGANA}]|[{_PARTICLES}]|$)"
+# What ends a name read forwards from a legal form: a role, an honorific, a particle.
+_AFTER_NAME = re.compile(
+    "代表取締役|代表者|代表理事|代表社員|取締役|理事長|社長|御中|様|殿|宛|"
+    + _PARTICLE_BETWEEN_WORDS
+)
+# What comes before a name read backwards from a legal form: a label, an honorific, the end
+# of an address (…1番地, …5号), a digit, a particle.
+_BEFORE_NAME = re.compile(
+    rf".*(?:{_LABEL}|御中|様|殿|宛|番地|丁目|号|[0-9]|{_PARTICLE_BETWEEN_WORDS})"
+)
+_SPACES = re.compile(" *")
+# Longer runs are sentences, not names; the limit also keeps the search linear in the text.
+_LONGEST_NAME = 40
+# Kanji, katakana and Latin only: お客様 and 皆様 are not names.
+_ADDRESSEE_CHAR = "\u4e00-\u9fff\u30a1-\u30faー々"
+_ADDRESSEE = re.compile(
+    rf"(?P<name>[{_ADDRESSEE_CHAR}A-Za-z][{_ADDRESSEE_CHAR}{_LATIN} ]{{1,29}}?){_HONORIFIC.pattern}"
+)
+_LABELLED_NAME = re.compile(rf"(?:{_LABEL}) *:? *(?P<name>{_NAME_AFTER.pattern})")
+
+_PUBLIC_BODY = re.compile(
+    "(?:市長|町長|村長|区長|知事|役所|役場|議会|委員会|局長|部長|課長|[都道府県市])$|市役所|市長"
+)
+
+_PUBLIC_BODY_NOTE = "the city itself, probably not the counterparty"
+
+
+def is_public_body(name: str) -> bool:
+    """True for the city and its organs (神戸市長, 神戸市役所, 神戸市水道局長): on a
+    municipal document they are this side, not the counterparty."""
+    return bool(_PUBLIC_BODY.search(name))
+
+
+def _canonical_name(name: str) -> str:
+    """Legal form spelt out, spaces kept only between Latin words."""
+    name = expand_legal_form_abbreviations(name.strip())
+    return re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", name)
+
+
+def _strip_leading_label(name: str) -> tuple[str, bool]:
+    stripped = _LEADING_LABEL.sub("", name)
+    return stripped, stripped != name
+
+
+def _confidence(text: str, span: tuple[int, int], base: float, labelled: bool) -> float:
+    confidence = base
+    if _HONORIFIC.match(text, span[1]):
+        confidence += 0.2
+    if labelled or _LABEL_BEFORE.search(line_before(text, span[0])):
+        confidence += 0.2
+    return confidence
+
+
+def _legal_entity_candidates(text: str) -> list[Candidate[str]]:
+    found = []
+    for form in _LEGAL_FORM.finditer(text):
+        window = line_before(text, form.start(), limit=_LONGEST_NAME)
+        name_end = form.start() - (len(window) - len(window.rstrip(" ")))
+        before_match = _NAME_BEFORE.search(window.rstrip(" "))
+        before = _BEFORE_NAME.sub("", before_match[0]) if before_match else ""
+        before, _ = _strip_leading_label(before)
+        if before:  # ABC株式会社
+            span = (name_end - len(before), form.end())
+        else:  # 株式会社ABC
+            name_start = _SPACES.match(text, form.end()).end()
+            after_match = _NAME_AFTER.match(text, name_start, name_start + _LONGEST_NAME)
+            after = after_match[0] if after_match else ""
+            stop = _AFTER_NAME.search(after)
+            after = (after[: stop.start()] if stop else after).rstrip()
+            if not after:
+                continue  # a legal form on its own: 株式会社とは
+            span = (form.start(), name_start + len(after))
+        written = text[span[0] : span[1]]
+        confidence = _confidence(text, span, 0.6, labelled=False)
+        found.append(Candidate(_canonical_name(written), written, span, confidence))
+    return found
+
+
+def _other_candidates(text: str) -> list[Candidate[str]]:
+    found = []
+    for pattern, base in ((_ADDRESSEE, 0.45), (_LABELLED_NAME, 0.4)):
+        for match in pattern.finditer(text):
+            written = match["name"].rstrip()
+            name, labelled = _strip_leading_label(written.lstrip())
+            if len(name) < 2 or _LEGAL_FORM.search(name):
+                continue  # legal entities are read above, with better boundaries
+            end = match.start("name") + len(written)
+            span = (end - len(name), end)
+            confidence = _confidence(text, span, base, labelled)
+            found.append(Candidate(_canonical_name(name), name, span, confidence))
+    return found
+
+
+def _overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    return first[0] < second[1] and second[0] < first[1]
+
+
+def find_counterparties(text: str) -> list[Candidate[str]]:
+    """Every counterparty candidate, one per distinct name (the most confident mention),
+    in text order."""
+    text = normalize_text(text)
+    by_name: dict[str, Candidate[str]] = {}
+    legal_entities = _legal_entity_candidates(text)
+    others = [
+        candidate
+        for candidate in _other_candidates(text)
+        if not any(_overlap(candidate.span, entity.span) for entity in legal_entities)
+    ]
+    for candidate in legal_entities + others:
+        confidence, notes = candidate.confidence, candidate.notes
+        if is_public_body(candidate.value or ""):
+            confidence, notes = confidence * 0.2, (_PUBLIC_BODY_NOTE,)
+        candidate = Candidate(
+            candidate.value, candidate.text, candidate.span, clamp_confidence(confidence), notes
+        )
+        known = by_name.get(candidate.value or "")
+        if known is None or candidate.confidence > known.confidence:
+            by_name[candidate.value or ""] = candidate
+    return sorted(by_name.values(), key=lambda candidate: candidate.span)
