@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from dms.accounts.models import Department
 from dms.audit import trail
 from dms.audit.models import AuditEntry, Outcome
-from dms.documents import ingest, permissions
+from dms.documents import events, ingest, permissions
 from dms.documents.models import Document, Source, Status, Version
 from dms.documents.processing import process_version
 from dms.documents.serializers import (
@@ -268,6 +268,7 @@ class DocumentViewSet(
                 set(document.metadata_set_by_person) | metadata_fields
             )
             document.save()
+            events.document_changed(document.pk)
             trail.record(
                 actor=request.user,
                 action="change",
@@ -297,6 +298,7 @@ class DocumentViewSet(
         with transaction.atomic():
             document.deleted_at, document.deleted_by = timezone.now(), request.user
             document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+            events.document_changed(document.pk)
             trail.record(actor=request.user, action="delete", target=document, request=request)
         return Response(status=204)
 
@@ -446,6 +448,7 @@ class DocumentViewSet(
         with transaction.atomic():
             document.shared_with_users.add(*users)
             document.shared_with_groups.add(*groups)
+            events.document_changed(document.pk)
             trail.record(
                 actor=request.user,
                 action="share",

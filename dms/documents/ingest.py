@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from dms.audit import trail
-from dms.documents import media
+from dms.documents import events, media
 from dms.documents.models import Blob, Document, Source, Status, Version
 from dms.storage import ObjectStoreError, PutResult, get_object_store
 
@@ -182,6 +182,7 @@ def record_upload(
                 created_by=user,
             )
             process_version.enqueue(version.pk)
+            events.document_changed(document.pk)
             trail.record(
                 actor=user,
                 action="create",
@@ -220,6 +221,7 @@ def record_new_version(stored: StoredOriginal, *, document, user, request=None, 
             )
             Document.objects.filter(pk=locked.pk).update(status=Status.QUEUED, error="")
             process_version.enqueue(version.pk)
+            events.document_changed(locked.pk)
             trail.record(
                 actor=user,
                 action="new_version",

@@ -140,6 +140,8 @@ class Document(models.Model):
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every change (dms.documents.events): subscribers apply changes in order.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = DocumentQuerySet.as_manager()
 

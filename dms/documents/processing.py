@@ -18,7 +18,7 @@ from django.utils import timezone
 from django_tasks import task
 from PIL import Image
 
-from dms.documents import media
+from dms.documents import events, media
 from dms.documents.models import Document, Status, Version
 from dms.jobs import PermanentError, on_give_up
 from dms.storage import get_object_store
@@ -107,6 +107,7 @@ def process_version(version_id: int) -> dict:
             page_count=page_count, thumbnail_key=thumbnail_key, processed_at=timezone.now()
         )
         Document.objects.filter(pk=version.document_id).update(status=Status.READY, error="")
+        events.document_changed(version.document_id)
     return {"page_count": page_count}
 
 

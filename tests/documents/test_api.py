@@ -261,3 +261,17 @@ def test_openapi_schema_describes_the_documents_api(org):
         "/api/auth/token/",
     ]:
         assert path in schema["paths"], path
+
+
+def test_createsuperuser_noinput_reads_the_environment(monkeypatch):
+    from django.core.management import call_command
+
+    from dms.accounts.models import User
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "kanri")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "kiroku-kanri-pw")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "kanri@example.lg.jp")
+    call_command("createsuperuser", "--noinput", verbosity=0)
+    admin = User.objects.get(username="kanri")
+    assert admin.is_superuser and admin.check_password("kiroku-kanri-pw")
+    assert admin.sees_everything

@@ -1,0 +1,35 @@
+"""Telling the apps built on ``dms`` that a document changed.
+
+``dms`` never imports ``search``, ``approvals`` or ``retention``. Instead they subscribe a
+task here (from their ``AppConfig.ready()``), and every change to a document calls
+:func:`document_changed` inside the transaction that makes the change. That bumps the
+document's ``revision`` and enqueues each subscriber's task with it — the job rows are the
+outbox: they exist if and only if the change was committed. A subscriber receives
+``(document_id, revision)`` and must be idempotent; the revision lets it ignore an
+update older than one it has already applied.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+_subscribers: list = []
+
+
+def subscribe(task) -> None:
+    """Run ``task.enqueue(document_id, revision)`` after every committed document change."""
+    if task not in _subscribers:
+        _subscribers.append(task)
+
+
+def document_changed(document_id: int) -> int:
+    """Record a change of ``document_id`` (call inside the changing transaction)."""
+    from dms.documents.models import Document
+
+    with transaction.atomic():
+        Document.objects.filter(pk=document_id).update(revision=F("revision") + 1)
+        revision = Document.objects.values_list("revision", flat=True).get(pk=document_id)
+        for task in _subscribers:
+            task.enqueue(document_id, revision)
+    return revision

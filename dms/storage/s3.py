@@ -1,0 +1,644 @@
+"""``S3ObjectStore``: a versioned S3 bucket with Object Lock, through the ``minio`` SDK.
+
+Runs unchanged on MinIO (production) and any S3 server with versioning and Object Lock.
+The bucket is created with Object Lock (hence versioning) when missing; an existing bucket
+without them is refused with :class:`StoreMisconfigured`. The server enforces retention
+and legal holds; this class only checks retention changes beforehand (to give the same
+errors as the local store) and turns SDK and connection errors into the protocol's
+exceptions.
+
+The SHA-256 of every version is stored as user metadata ``x-amz-meta-sha256`` when it is
+known before the upload starts: when the caller passes ``expected_sha256`` (verified while
+streaming) or when the whole object fits in the first part. For a larger stream of unknown
+digest the metadata must be sent before the digest is known, so the digest is recorded
+afterwards as the object tag ``sha256`` of that version (tags are per version and may be
+set on locked versions); ``head`` reads either.
+
+A few calls go through ``Minio._execute`` because the SDK has no public way to send
+``x-amz-bypass-governance-retention`` or to read the ``Server`` header; minio is pinned.
+
+Where S3 servers differ (versitygw 1.7 posix, the test server, compared with AWS/MinIO),
+this class makes them behave the same:
+
+* HEAD of a non-latest version omits the ``x-amz-object-lock-*`` headers: when they are
+  missing, retention and legal hold are fetched with their own requests.
+* The server lets a version on legal hold be deleted once its retention has expired, and
+  lets COMPLIANCE retention be *shortened* (same mode is accepted without a date check):
+  ``delete_version`` and ``set_retention`` check the rules before calling the server.
+* A GOVERNANCE bypass (and GOVERNANCE -> COMPLIANCE) is granted only by a bucket policy
+  allowing ``s3:BypassGovernanceRetention``, even to the root account (AWS/MinIO: IAM);
+  without it the server refuses and ``ObjectLocked`` says so.
+* Deleting a version that does not exist answers NoSuchVersion (AWS: 204): the version is
+  looked up first, so both give ``ObjectNotFound``.
+* ``GetObjectLockConfiguration`` returns an empty ``<Rule/>`` that minio's parser rejects:
+  the XML is read directly.
+* Keys map to files, so ``a`` and ``a/b`` cannot both exist (MinIO has the same limit):
+  reported as an ObjectStoreError naming the conflict.
+* The ``Server`` header is ``VERSITYGW`` with no version number (MinIO: ``MinIO``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import certifi
+import urllib3
+from minio import Minio
+from minio.commonconfig import Tags
+from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
+from minio.helpers import md5sum_hash
+from minio.retention import Retention as MinioRetention
+from minio.xml import marshal
+
+from ._streams import HashingReader, PrefixedReader, as_reader
+from .base import (
+    CHUNK_SIZE,
+    COMPLIANCE,
+    GOVERNANCE,
+    InvalidRange,
+    ObjectInfo,
+    ObjectLocked,
+    ObjectNotFound,
+    ObjectReader,
+    ObjectStoreError,
+    PutResult,
+    Retention,
+    RetentionError,
+    StoreMisconfigured,
+    StoreUnavailable,
+    check_retention_change,
+    lock_error,
+    resolve_range,
+    validate_key,
+    validate_range,
+    validate_sha256,
+)
+
+log = logging.getLogger(__name__)
+
+SHA256_META = "x-amz-meta-sha256"
+SHA256_TAG = "sha256"
+BYPASS_HEADER = "x-amz-bypass-governance-retention"
+MAX_PARTS = 10_000
+MIN_PART_SIZE = 5 * 1024 * 1024
+
+_NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"}
+_UNAVAILABLE = {"ServiceUnavailable", "SlowDown", "InternalError", "RequestTimeout"}
+_BAD_CREDENTIALS = {
+    "InvalidAccessKeyId",
+    "SignatureDoesNotMatch",
+    "AuthorizationHeaderMalformed",
+    "XAdminUserNotFound",  # versitygw: unknown access key
+}
+_PATH_CONFLICT = {
+    "ObjectParentIsFile",
+    "ExistingObjectIsDirectory",
+    "XMinioParentIsObject",
+    "XMinioObjectExistsAsDirectory",
+}
+_NO_LOCK_CONFIG = {
+    "NoSuchObjectLockConfiguration",
+    "ObjectLockConfigurationNotFoundError",
+    "InvalidRequest",
+}
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class _S3Reader(ObjectReader):
+    def __init__(self, response: Any, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._response = response
+
+    def _read_raw(self, n: int) -> bytes:
+        if self._response is None:
+            return b""
+        try:
+            return self._response.read(n)
+        except urllib3.exceptions.HTTPError as exc:
+            raise StoreUnavailable(f"reading {self.key!r} failed: {exc}") from exc
+
+    def _close_raw(self) -> None:
+        if self._response is not None:
+            self._response.close()
+            self._response.release_conn()
+
+
+class S3ObjectStore:
+    """Object store on a versioned S3 bucket with Object Lock (MinIO, AWS, versitygw...)."""
+
+    backend = "s3"
+
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str | None,
+        secret_key: str | None,
+        bucket: str,
+        region: str = "us-east-1",
+        *,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 60.0,
+        part_size: int = CHUNK_SIZE,
+        cert_check: bool = True,
+    ):
+        if "://" not in endpoint:
+            endpoint = "https://" + endpoint
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"S3 endpoint must be http(s)://host[:port], not {endpoint!r}")
+        if part_size < MIN_PART_SIZE:
+            raise ValueError(f"part size must be at least {MIN_PART_SIZE} bytes")
+        self.endpoint = f"{parts.scheme}://{parts.netloc}"
+        self.bucket = bucket
+        self.region = region
+        self.part_size = part_size
+        # Few, fast retries: a server that is down must give a quick 503, not a hang.
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
+            maxsize=10,
+            cert_reqs="CERT_REQUIRED" if cert_check else "CERT_NONE",
+            ca_certs=os.environ.get("SSL_CERT_FILE") or certifi.where(),
+            retries=urllib3.Retry(
+                total=3,
+                connect=1,
+                read=1,
+                status=2,
+                backoff_factor=0.2,
+                backoff_max=2,
+                status_forcelist=[500, 502, 503, 504],
+            ),
+        )
+        self._client = Minio(
+            parts.netloc,
+            access_key=access_key or None,
+            secret_key=secret_key or None,
+            secure=parts.scheme == "https",
+            region=region,
+            http_client=http,
+            cert_check=cert_check,
+        )
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"S3ObjectStore({self.endpoint!r}, bucket={self.bucket!r})"
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def _map(self, exc: Exception, key: str | None, version_id: str | None) -> Exception:
+        if isinstance(exc, S3Error):
+            code, message = exc.code or "", exc.message or ""
+            if code in _NOT_FOUND and key is not None:
+                return ObjectNotFound(key, version_id)
+            if code == "NoSuchBucket":
+                self._ready = False
+                return StoreMisconfigured(f"bucket {self.bucket!r} does not exist")
+            if code in _UNAVAILABLE:
+                return StoreUnavailable(f"S3 server at {self.endpoint} failed: {code} {message}")
+            if code in _BAD_CREDENTIALS:
+                return StoreMisconfigured(f"S3 credentials refused: {code} {message}")
+            if code == "InvalidRange":
+                return InvalidRange(f"{code}: {message}")
+            if code in _PATH_CONFLICT:
+                return ObjectStoreError(
+                    f"{key!r} conflicts with an existing key used as its folder or vice versa "
+                    f"({code}): S3 servers on a filesystem (MinIO, versitygw posix) cannot "
+                    "store both 'a' and 'a/b'"
+                )
+            return ObjectStoreError(f"S3 error on {key or self.bucket!r}: {code} {message}")
+        if isinstance(exc, ServerError):
+            return StoreUnavailable(f"S3 server at {self.endpoint} failed: {exc}")
+        if isinstance(exc, InvalidResponseError | ET.ParseError):
+            # S3 always answers in XML: whatever answered is not (or no longer) the server
+            return StoreUnavailable(f"no valid S3 answer from {self.endpoint}: {exc}"[:500])
+        if isinstance(exc, urllib3.exceptions.HTTPError):
+            return StoreUnavailable(f"S3 server at {self.endpoint} unreachable: {exc}")
+        return exc
+
+    @contextmanager
+    def _errors(self, key: str | None = None, version_id: str | None = None) -> Iterator[None]:
+        """Turn SDK and connection errors into the protocol's exceptions.
+
+        Anything else (the caller's stream failing, ChecksumMismatch...) passes unchanged.
+        """
+        try:
+            yield
+        except (MinioException, urllib3.exceptions.HTTPError, ET.ParseError) as exc:
+            mapped = self._map(exc, key, version_id)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    def _raw(
+        self,
+        method: str,
+        key: str | None = None,
+        *,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        body: bytes | None = None,
+    ) -> Any:
+        if body is not None:
+            headers = {**(headers or {}), "Content-MD5": md5sum_hash(body) or ""}
+        return self._client._execute(
+            method, self.bucket, key, body=body, headers=headers, query_params=query
+        )
+
+    # --- bucket ---------------------------------------------------------------------------
+
+    def _ensure_bucket(self) -> None:
+        if self._ready:
+            return
+        with self._ready_lock, self._errors():
+            if self._ready:
+                return
+            try:
+                exists = self._client.bucket_exists(self.bucket)
+            except S3Error as exc:
+                if exc.code == "AccessDenied":  # HEAD has no body: bad keys look like this
+                    raise StoreMisconfigured(
+                        f"S3 server at {self.endpoint} denied access to bucket "
+                        f"{self.bucket!r}: check the access key, secret key and permissions"
+                    ) from exc
+                raise
+            if not exists:
+                try:
+                    self._client.make_bucket(self.bucket, object_lock=True)
+                except S3Error as exc:
+                    if exc.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
+            self._check_bucket()
+            self._ready = True
+
+    def _check_bucket(self) -> dict[str, Any]:
+        versioning = self._client.get_bucket_versioning(self.bucket).status
+        try:
+            response = self._raw("GET", query={"object-lock": ""})
+            root = ET.fromstring(response.data)
+            lock = "".join(
+                el.text or "" for el in root.iter() if el.tag.endswith("ObjectLockEnabled")
+            )
+        except S3Error as exc:
+            if exc.code not in _NO_LOCK_CONFIG:
+                raise
+            lock = ""
+        if lock != "Enabled":
+            raise StoreMisconfigured(
+                f"bucket {self.bucket!r} does not have Object Lock enabled; Kiroku needs a "
+                "bucket created with Object Lock (it cannot be turned on afterwards on most "
+                "servers) - use a new bucket name and Kiroku will create it"
+            )
+        if versioning != "Enabled":
+            raise StoreMisconfigured(
+                f"bucket {self.bucket!r} has versioning {versioning or 'Off'}, not Enabled"
+            )
+        return {"versioning": True, "object_lock": True}
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _part_size_for(self, length: int) -> int:
+        needed = -(-length // MAX_PARTS)
+        return max(self.part_size, -(-needed // MIN_PART_SIZE) * MIN_PART_SIZE)
+
+    def put(
+        self,
+        key: str,
+        stream: Any,
+        *,
+        length: int | None = None,
+        content_type: str = "application/octet-stream",
+        expected_sha256: str | None = None,
+        retention: Retention | None = None,
+        legal_hold: bool = False,
+    ) -> PutResult:
+        validate_key(key)
+        expected_sha256 = validate_sha256(expected_sha256)
+        if retention is not None and not retention.in_force():
+            raise RetentionError(f"retention must end in the future: {retention.until}")
+        self._ensure_bucket()
+        reader = HashingReader(as_reader(stream), length=length, expected_sha256=expected_sha256)
+        part_size = self.part_size if length is None else self._part_size_for(length)
+        # Read the first part ourselves: if the stream ends within it, the digest is known
+        # (and checked) before anything is sent, and goes into the object's metadata.
+        prefix = reader.read_up_to(part_size + 1)
+        metadata: dict[str, str] = {}
+        if reader.finished:
+            data: Any = io.BytesIO(prefix)
+            size = len(prefix)
+            metadata["sha256"] = reader.sha256 or ""
+        else:
+            # The rest is streamed part by part; the HashingReader raises ChecksumMismatch
+            # in the read that reaches the end, before the upload is completed, so minio
+            # aborts the multipart upload and nothing is stored.
+            data = PrefixedReader(prefix, reader)
+            size = length if length is not None else -1
+            if expected_sha256:
+                metadata["sha256"] = expected_sha256
+        del prefix
+        with self._errors(key):
+            result = self._client.put_object(
+                self.bucket,
+                key,
+                data,
+                size,
+                content_type=content_type or "application/octet-stream",
+                metadata=metadata,  # type: ignore[arg-type]
+                part_size=part_size,
+                num_parallel_uploads=1,  # one part in memory at a time
+                retention=MinioRetention(retention.mode, retention.until) if retention else None,
+                legal_hold=legal_hold,
+            )
+        if not reader.finished or reader.sha256 is None:  # pragma: no cover - defensive
+            raise ObjectStoreError(f"upload of {key!r} ended before its stream did")
+        if not result.version_id:
+            raise StoreMisconfigured(f"bucket {self.bucket!r} returned no version id")
+        if "sha256" not in metadata:
+            self._tag_sha256(key, result.version_id, reader.sha256)
+        return PutResult(
+            key=key, version_id=result.version_id, size=reader.size, sha256=reader.sha256
+        )
+
+    def _tag_sha256(self, key: str, version_id: str, digest: str) -> None:
+        tags = Tags(for_object=True)
+        tags[SHA256_TAG] = digest
+        try:
+            with self._errors(key, version_id):
+                self._client.set_object_tags(self.bucket, key, tags, version_id=version_id)
+        except ObjectStoreError:
+            # The version is stored and the caller gets the digest; only head() loses it.
+            log.warning("could not tag %s version %s with its sha256", key, version_id)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def _stat(self, key: str, version_id: str | None) -> Any:
+        with self._errors(key, version_id):
+            try:
+                return self._client.stat_object(self.bucket, key, version_id=version_id)
+            except S3Error as exc:
+                # HEAD has no body: a bad version id comes back as a bare 400
+                if version_id and exc.code in ("BadRequest", "InvalidArgument"):
+                    raise ObjectNotFound(key, version_id, exc.code) from exc
+                raise
+
+    def _info_from_stat(self, key: str, stat: Any, is_latest: bool) -> ObjectInfo:
+        headers = stat.metadata or {}
+        version_id = stat.version_id
+        sha256 = headers.get(SHA256_META) or self._sha256_tag(key, version_id)
+        # versitygw 1.7 leaves the object-lock headers out of HEAD for non-latest versions:
+        # when they are missing, ask for retention and legal hold explicitly.
+        mode = headers.get("x-amz-object-lock-mode")
+        until = _parse_time(headers.get("x-amz-object-lock-retain-until-date"))
+        if mode and until:
+            retention: Retention | None = Retention(mode.upper(), until)  # type: ignore[arg-type]
+        else:
+            retention = self._get_retention(key, version_id, verify_exists=False)
+        hold = headers.get("x-amz-object-lock-legal-hold")
+        legal_hold = hold.upper() == "ON" if hold else self.get_legal_hold(key, version_id)
+        return ObjectInfo(
+            key=key,
+            version_id=version_id,
+            size=int(stat.size or 0),
+            sha256=sha256 or None,
+            content_type=stat.content_type or "application/octet-stream",
+            last_modified=stat.last_modified,
+            is_latest=is_latest,
+            retention_mode=retention.mode if retention else None,
+            retain_until=retention.until if retention else None,
+            legal_hold=legal_hold,
+        )
+
+    def _sha256_tag(self, key: str, version_id: str) -> str | None:
+        try:
+            with self._errors(key, version_id):
+                tags = self._client.get_object_tags(self.bucket, key, version_id=version_id)
+        except ObjectNotFound:
+            return None
+        return (tags or {}).get(SHA256_TAG)
+
+    def head(self, key: str, version_id: str | None = None) -> ObjectInfo:
+        validate_key(key)
+        self._ensure_bucket()
+        stat = self._stat(key, version_id)
+        if version_id is None:
+            is_latest = True
+        else:
+            try:
+                is_latest = self._stat(key, None).version_id == stat.version_id
+            except ObjectNotFound:
+                is_latest = False
+        return self._info_from_stat(key, stat, is_latest)
+
+    def exists(self, key: str, version_id: str | None = None) -> bool:
+        try:
+            validate_key(key)
+            self._ensure_bucket()
+            self._stat(key, version_id)
+        except ObjectNotFound:
+            return False
+        return True
+
+    def open(
+        self,
+        key: str,
+        version_id: str | None = None,
+        *,
+        offset: int = 0,
+        length: int | None = None,
+    ) -> ObjectReader:
+        validate_key(key)
+        validate_range(offset, length)
+        self._ensure_bucket()
+        if length == 0:
+            info = self.head(key, version_id)
+            resolve_range(info.size, offset, length)
+            return _S3Reader(
+                None,
+                key=key,
+                version_id=info.version_id,
+                size=info.size,
+                offset=offset,
+                length=0,
+                content_type=info.content_type,
+                sha256=info.sha256,
+            )
+        with self._errors(key, version_id):
+            try:
+                response = self._client.get_object(
+                    self.bucket, key, offset=offset, length=length or 0, version_id=version_id
+                )
+            except S3Error as exc:
+                if version_id and exc.code in ("BadRequest", "InvalidArgument"):
+                    raise ObjectNotFound(key, version_id, exc.code) from exc
+                raise
+        headers = response.headers
+        count = int(headers.get("content-length", "0"))
+        content_range = headers.get("content-range")  # bytes a-b/size
+        size = int(content_range.rsplit("/", 1)[1]) if content_range else count
+        return _S3Reader(
+            response,
+            key=key,
+            version_id=headers.get("x-amz-version-id") or version_id or "",
+            size=size,
+            offset=offset,
+            length=count,
+            content_type=headers.get("content-type") or "application/octet-stream",
+            sha256=headers.get(SHA256_META),
+        )
+
+    def list_versions(self, key: str) -> list[ObjectInfo]:
+        validate_key(key)
+        self._ensure_bucket()
+        with self._errors(key):
+            listed = [
+                obj
+                for obj in self._client.list_objects(self.bucket, prefix=key, include_version=True)
+                if obj.object_name == key and not obj.is_delete_marker
+            ]
+        infos = []
+        for obj in listed:
+            try:
+                stat = self._stat(key, obj.version_id)
+            except ObjectNotFound:  # deleted while listing
+                continue
+            latest = str(obj.is_latest).lower() == "true"
+            infos.append(self._info_from_stat(key, stat, latest))
+        # newest first: servers list a key's versions newest first; the sort (stable) only
+        # guards against one that does not, and puts the latest version in front
+        infos.sort(key=lambda info: (not info.is_latest, -info.last_modified.timestamp()))
+        return infos
+
+    # --- deleting and locking -------------------------------------------------------------
+
+    def delete_version(self, key: str, version_id: str, *, bypass_governance: bool = False) -> None:
+        validate_key(key)
+        # S3 servers differ on a version that does not exist (AWS: 204, versitygw:
+        # NoSuchVersion); head() gives ObjectNotFound everywhere. The lock is checked here
+        # as well as by the server: versitygw 1.7 lets a version on legal hold be deleted
+        # once its retention has expired.
+        info = self.head(key, version_id)
+        refusal = lock_error(
+            key, version_id, info.retention, info.legal_hold, bypass_governance=bypass_governance
+        )
+        if refusal is not None:
+            raise refusal
+        headers = {BYPASS_HEADER: "true"} if bypass_governance else None
+        with self._errors(key, version_id):
+            try:
+                self._raw("DELETE", key, query={"versionId": version_id}, headers=headers)
+            except S3Error as exc:
+                if exc.code in _NOT_FOUND or not info.is_locked():
+                    raise
+                # e.g. GOVERNANCE bypass without the s3:BypassGovernanceRetention permission
+                raise ObjectLocked(
+                    key,
+                    version_id,
+                    mode=info.retention_mode,
+                    until=info.retain_until,
+                    legal_hold=info.legal_hold,
+                    detail=f"the server refused: {exc.code} {exc.message}",
+                ) from exc
+
+    def get_retention(self, key: str, version_id: str) -> Retention | None:
+        validate_key(key)
+        self._ensure_bucket()
+        return self._get_retention(key, version_id, verify_exists=True)
+
+    def _get_retention(self, key: str, version_id: str, *, verify_exists: bool) -> Retention | None:
+        with self._errors(key, version_id):
+            try:
+                found = self._client.get_object_retention(self.bucket, key, version_id=version_id)
+            except S3Error as exc:
+                if exc.code not in _NO_LOCK_CONFIG:
+                    raise
+                found = None
+        if found is None or not found.mode or not found.retain_until_date:
+            if verify_exists:
+                self._stat(key, version_id)  # ObjectNotFound if there is no such version
+            return None
+        return Retention(found.mode, found.retain_until_date)  # type: ignore[arg-type]
+
+    def set_retention(self, key: str, version_id: str, retention: Retention) -> None:
+        current = self.get_retention(key, version_id)
+        check_retention_change(current, retention)
+        body = marshal(MinioRetention(retention.mode, retention.until))
+        headers = {}
+        if (
+            current
+            and current.in_force()
+            and (current.mode, retention.mode)
+            == (
+                GOVERNANCE,
+                COMPLIANCE,
+            )
+        ):
+            # S3 treats GOVERNANCE -> COMPLIANCE as an override needing the bypass (checked
+            # above: it only strengthens). A same-mode extension needs none, so none is sent.
+            headers[BYPASS_HEADER] = "true"
+        with self._errors(key, version_id):
+            try:
+                self._raw(
+                    "PUT",
+                    key,
+                    query={"versionId": version_id, "retention": ""},
+                    headers=headers,
+                    body=body,
+                )
+            except S3Error as exc:
+                if exc.code in ("AccessDenied", "InvalidRequest", "InvalidArgument"):
+                    raise RetentionError(
+                        f"server refused retention {retention.mode} until "
+                        f"{retention.until.isoformat()} on {key!r} {version_id}: "
+                        f"{exc.code} {exc.message}"
+                    ) from exc
+                raise
+
+    def set_legal_hold(self, key: str, version_id: str, on: bool) -> None:
+        validate_key(key)
+        self._ensure_bucket()
+        with self._errors(key, version_id):
+            if on:
+                self._client.enable_object_legal_hold(self.bucket, key, version_id=version_id)
+            else:
+                self._client.disable_object_legal_hold(self.bucket, key, version_id=version_id)
+
+    def get_legal_hold(self, key: str, version_id: str) -> bool:
+        validate_key(key)
+        self._ensure_bucket()
+        with self._errors(key, version_id):
+            return self._client.is_object_legal_hold_enabled(
+                self.bucket, key, version_id=version_id
+            )
+
+    # --- health ---------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "status": "down",
+            "backend": self.backend,
+            "version": None,
+            "detail": {"endpoint": self.endpoint, "bucket": self.bucket},
+        }
+        try:
+            self._ensure_bucket()
+            with self._errors():
+                response = self._raw("HEAD")
+                result["version"] = response.headers.get("Server") or "unknown"
+                result["detail"].update(self._check_bucket())
+            result["status"] = "ok"
+        except Exception as exc:
+            result["detail"]["error"] = f"{type(exc).__name__}: {exc}"
+        return result
