@@ -80,11 +80,13 @@ def probe_object_store() -> ProbeResult:
     from dms.storage import get_object_store
 
     health = get_object_store().health()
+    detail = health.get("detail", "")
     return ProbeResult(
         status=OK if health.get("status") == OK else DOWN,
         backend=health.get("backend", "unknown"),
         version=health.get("version", ""),
-        detail=str(health.get("detail", "")),
+        detail=detail if isinstance(detail, str) else "",
+        capabilities=detail if isinstance(detail, dict) else {},
     )
 
 
@@ -103,8 +105,8 @@ def probe_tesseract() -> ProbeResult:
     ).stdout.splitlines()
     listed = subprocess.run(
         [command, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
-    ).stdout.split()
-    languages = [lang for lang in listed if "list" not in lang.lower() and ":" not in lang]
+    ).stdout.splitlines()
+    languages = [line.strip() for line in listed[1:] if line.strip()]  # after the header line
     missing = [lang for lang in settings.OCR_LANGUAGES_REQUIRED if lang not in languages]
     return ProbeResult(
         status=DOWN if missing else OK,

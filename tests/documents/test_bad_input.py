@@ -2,8 +2,16 @@
 the server alive."""
 
 import io
+import json
+import os
+import socket
 import struct
+import subprocess
+import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 import zlib
 
 import pikepdf
@@ -230,3 +238,72 @@ def test_database_failing_after_the_object_was_stored_leaves_nothing_behind(
     assert_nothing_recorded()
     assert len(generated_keys) == 1
     assert get_object_store().list_versions(generated_keys[0]) == []  # removed again
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _multipart(field: str, filename: str, data: bytes) -> tuple[bytes, str]:
+    boundary = "kiroku-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def test_database_down_answers_503_stores_nothing_and_stays_up(tmp_path):
+    """A real server whose database is unreachable (nothing listens on port 1)."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIROKU_S3")}
+    env.update(
+        DATABASE_URL="postgres://kiroku:kiroku@127.0.0.1:1/kiroku",
+        KIROKU_VAR_DIR=str(tmp_path),
+        KIROKU_SEARCH_URL="",
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "dms.wsgi", "--bind", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start"
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.2)
+        body, content_type = _multipart("file", "申請書.pdf", pdf_bytes())
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/documents/",
+            data=body,
+            method="POST",
+            headers={"Content-Type": content_type, "Authorization": "Token " + "0" * 40},
+        )
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(request, timeout=30)
+        assert answer.value.code == 503
+        payload = json.load(answer.value)
+        assert payload["error"] == "database_unavailable"
+        assert "データベース" in payload["message"]
+        with pytest.raises(urllib.error.HTTPError) as health:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health/", timeout=30)
+        assert health.value.code == 503
+        assert json.load(health.value)["services"]["database"]["status"] == "down"
+        assert server.poll() is None  # still serving
+        objects = tmp_path / "objects"
+        assert not objects.exists() or not any(p.is_file() for p in objects.rglob("*"))
+    finally:
+        server.terminate()
+        server.wait(30)
