@@ -1,0 +1,59 @@
+"""Fixtures for the object-store tests.
+
+``object_store`` yields each implementation in turn: the local store on a fresh temporary
+directory, and the S3 store on the real server named by ``KIROKU_S3_*`` (the test fails if
+it is not configured or reachable). Every test session uses its own new bucket,
+``kiroku-test-<random>``, because locked versions cannot be removed; at the end of the
+session everything that can be deleted is, and the bucket too when it is empty. Buckets
+left by earlier sessions (older than an hour) are swept the same way.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from dms.storage import ObjectStore, build_object_store
+from tests.services import implementation_params, require
+from tests.storage.helpers import (
+    TEST_BUCKET_PREFIX,
+    empty_bucket,
+    grant_governance_bypass,
+    raw_client,
+    s3_config_for,
+)
+
+
+@pytest.fixture(scope="session")
+def s3_bucket():
+    """A fresh bucket, with Object Lock, for this session on the real S3 server."""
+    require("s3")
+    client = raw_client()
+    cutoff = datetime.now(UTC) - timedelta(hours=1)
+    for old in client.list_buckets():
+        created = old.creation_date
+        if old.name.startswith(TEST_BUCKET_PREFIX) and created and created < cutoff:
+            empty_bucket(client, old.name)
+    bucket = TEST_BUCKET_PREFIX + secrets.token_hex(6)
+    health = build_object_store(s3_config_for(bucket)).health()  # creates the bucket
+    assert health["status"] == "ok", health
+    grant_governance_bypass(client, bucket)
+    yield bucket
+    empty_bucket(client, bucket)
+
+
+@pytest.fixture(params=implementation_params("local", "s3"))
+def object_store(request, tmp_path) -> ObjectStore:
+    if request.param == "local":
+        return build_object_store({"BACKEND": "local", "ROOT": str(tmp_path / "objects")})
+    bucket = request.getfixturevalue("s3_bucket")
+    return build_object_store(s3_config_for(bucket))
+
+
+@pytest.fixture
+def key() -> str:
+    """A key of its own for each test (the S3 bucket is shared by the session)."""
+    return f"tests/{uuid.uuid4().hex}/文書.pdf"
