@@ -146,6 +146,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The staff web app, built by `npm run build` in frontend/ (see dms/frontend.py).
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.exists() else None
+WHITENOISE_INDEX_FILE = True
 
 # --- Object store: local disk under var/objects unless KIROKU_S3_ENDPOINT is set ----------
 S3_ENDPOINT = env("KIROKU_S3_ENDPOINT")

@@ -1,15 +1,25 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
+from dms.accounts import api as accounts_api
 from dms.api import HealthView
+from dms.frontend import app_index
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/login/", accounts_api.LoginView.as_view(), name="login"),
+    path("api/auth/logout/", accounts_api.LogoutView.as_view(), name="logout"),
+    path("api/auth/me/", accounts_api.MeView.as_view(), name="me"),
+    path("api/auth/csrf/", accounts_api.CsrfView.as_view(), name="csrf"),
+    path("api/departments/", accounts_api.DepartmentList.as_view(), name="departments"),
+    path("api/document-types/", accounts_api.DocumentTypeList.as_view(), name="document-types"),
     path("api/", include("dms.documents.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Everything else is the web app's own route.
+    re_path(r"^(?!api/|admin/|static/).*$", app_index, name="app"),
 ]

@@ -63,6 +63,8 @@ def _error(code: str, message: str, http_status: int) -> Response:
 
 def _duplicates(user, document) -> list[int]:
     """Other documents with the same bytes — only those this user may see."""
+    if getattr(document, "has_known_content", True) is False:
+        return []  # its bytes were new when it was recorded
     latest = document.latest_version
     if latest is None:
         return []

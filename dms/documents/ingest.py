@@ -196,6 +196,7 @@ def record_upload(
         raise
     if not new_blob:
         discard(stored)  # the same bytes were stored before: keep one copy
+    document.has_known_content = not new_blob  # only then can there be duplicates
     return document
 
 

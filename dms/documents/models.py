@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dms.accounts.models import Department
@@ -187,9 +188,9 @@ class Document(models.Model):
             **self.extra_metadata,
         }
 
-    @property
+    @cached_property
     def latest_version(self) -> Version | None:
-        return self.versions.order_by("-number").first()
+        return self.versions.select_related("blob").order_by("-number").first()
 
 
 class Version(models.Model):

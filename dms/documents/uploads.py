@@ -55,7 +55,10 @@ class _Pipe:
 
     # reader side
     def read(self, n: int = -1) -> bytes:
-        while not self._ended and (n < 0 or len(self._buffer) < n):
+        # Collect whole chunks and join once: appending to one bytes object would copy
+        # every byte again for each chunk (quadratic in the part size).
+        parts, have = [self._buffer] if self._buffer else [], len(self._buffer)
+        while not self._ended and (n < 0 or have < n):
             item = self._queue.get()
             if item is self._EOF:
                 self._ended = True
@@ -63,12 +66,14 @@ class _Pipe:
                 self._ended = True
                 raise _Aborted("upload interrupted")
             else:
-                self._buffer += item
-        if n < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:n], self._buffer[n:]
-        return data
+                parts.append(item)
+                have += len(item)
+        data = b"".join(parts)
+        if n < 0 or len(data) <= n:
+            self._buffer = b""
+            return data
+        self._buffer = data[n:]
+        return data[:n]
 
 
 class StoredUpload:

@@ -46,7 +46,7 @@ def test_upload_process_and_download_the_original_byte_identical(store, clients)
     assert body["versions"][0]["sha256"] == hashlib.sha256(data).hexdigest()
     assert body["versions"][0]["media_type"] == "application/pdf"
 
-    assert run_jobs() == 1
+    run_jobs()
     detail = clients["tanaka"].get(f"/api/documents/{body['id']}/").json()
     assert detail["status"] == "ready"
     assert detail["error"] == ""
@@ -275,3 +275,45 @@ def test_createsuperuser_noinput_reads_the_environment(monkeypatch):
     admin = User.objects.get(username="kanri")
     assert admin.is_superuser and admin.check_password("kiroku-kanri-pw")
     assert admin.sees_everything
+
+
+def test_session_login_me_and_logout(org):
+    client = APIClient(enforce_csrf_checks=True)
+    refused = client.post(
+        "/api/auth/login/", {"username": "tanaka", "password": "wrong"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_credentials"
+    assert "パスワード" in refused.json()["message"]
+    me = client.post(
+        "/api/auth/login/", {"username": "tanaka", "password": "kiroku-test-pw"}, format="json"
+    )
+    assert me.status_code == 200
+    assert me.json()["departments"][0]["code"] == "bunsho"
+    assert client.get("/api/auth/me/").json()["username"] == "tanaka"
+    # unsafe requests with a session need the CSRF token, as a browser sends it
+    assert client.post("/api/auth/logout/").status_code == 403
+    token = client.cookies["csrftoken"].value
+    assert client.post("/api/auth/logout/", HTTP_X_CSRFTOKEN=token).status_code == 204
+    assert client.get("/api/auth/me/").status_code in (401, 403)
+
+
+def test_lists_for_the_filters(clients):
+    types = clients["tanaka"].get("/api/document-types/").json()
+    assert {"code": "invoice", "name": "請求書"}.items() <= next(
+        t for t in types if t["code"] == "invoice"
+    ).items()
+    departments = clients["tanaka"].get("/api/departments/").json()
+    assert {d["code"] for d in departments} >= {"bunsho", "keiyaku"}
+
+
+def test_app_routes_fall_back_to_the_web_app(org, settings, tmp_path):
+    settings.FRONTEND_DIST = tmp_path
+    missing = APIClient().get("/documents/12")
+    assert missing.status_code == 503
+    assert "make run" in missing.content.decode()
+    (tmp_path / "index.html").write_text("<!doctype html><title>記録</title>", encoding="utf-8")
+    built = APIClient().get("/documents/12")
+    assert built.status_code == 200
+    assert b"".join(built.streaming_content).decode() == "<!doctype html><title>記録</title>"
+    assert APIClient().get("/api/nonexistent/").status_code == 404

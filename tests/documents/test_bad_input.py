@@ -21,6 +21,8 @@ from django.db import connection
 from django.test import override_settings
 
 from dms.documents.models import Blob, Document, Version
+from dms.documents.processing import process_version
+from dms.jobs.models import Job
 from dms.storage import get_object_store
 from tests.documents.conftest import client_for, named, pdf_bytes, run_jobs
 
@@ -56,6 +58,10 @@ def original_is_kept(client, document_id: int, data: bytes) -> None:
     response = client.get(f"/api/documents/{document_id}/download/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == data
+
+
+def version_id(document_id: int) -> int:
+    return Version.objects.get(document_id=document_id, number=1).pk
 
 
 def fails_with(client, data: bytes, *needles: str) -> int:
@@ -128,7 +134,11 @@ def test_truncated_pdf_fails_and_can_be_retried(store, clients):
     retried = clients["tanaka"].post(f"/api/documents/{document_id}/retry/")
     assert retried.status_code == 202
     assert retried.json()["status"] == "queued"
-    assert run_jobs() == 1  # runs again, fails again: the file itself is damaged
+    run_jobs()  # runs again, fails again: the file itself is damaged
+    processing = Job.objects.filter(
+        task_path=process_version.module_path, args=[version_id(document_id)]
+    )
+    assert processing.count() == 2 and all(job.status == "FAILED" for job in processing)
     assert Document.objects.get(pk=document_id).status == "failed"
     assert clients["tanaka"].post(f"/api/documents/{document_id}/retry/").status_code == 202
 
