@@ -5,7 +5,8 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format services-up services-down benchmark clean
+.PHONY: run test install frontend lint format services-up services-down benchmark clean
+NPM_CI := npm ci --prefer-offline --no-audit --no-fund --cache ../.cache/npm
 
 # Virtualenv with exactly the locked dependencies (requirements.lock, hashes checked).
 .venv/.synced: requirements.lock
@@ -16,8 +17,12 @@ PORT ?= 8000
 
 install: .venv/.synced
 
+# The staff web app: Django serves frontend/dist.
+frontend:
+	cd frontend && $(NPM_CI) && npm run build
+
 # Embedded defaults: SQLite, local-disk object store and index under var/, one worker.
-run: install
+run: install frontend
 	scripts/services.sh install-tesseract
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
@@ -30,10 +35,12 @@ run: install
 	    --access-logfile - --error-logfile -'
 
 # The whole suite against the real services (started here), then the embedded backends.
-test: install
+test: install frontend
 	scripts/services.sh up
+	scripts/services.sh install-browser
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	cd frontend && npm test
 	set -a; eval "$$(scripts/services.sh env)"; set +a; \
 	  KIROKU_TEST_REQUIRE_SERVICES=1 .venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 	@echo "== again on the embedded database (SQLite), the quick start's default =="

@@ -150,6 +150,10 @@ STATIC_ROOT = VAR_DIR / "static"
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.exists() else None
 WHITENOISE_INDEX_FILE = True
+# Vite's hashed bundles never change: let browsers keep them for good.
+WHITENOISE_IMMUTABLE_FILE_TEST = (
+    r"^/(?:assets/.+-[\w-]{8}\.(?:js|mjs|css)|static/.+\.[0-9a-f]{12}\.\w+)$"
+)
 
 # --- Object store: local disk under var/objects unless KIROKU_S3_ENDPOINT is set ----------
 S3_ENDPOINT = env("KIROKU_S3_ENDPOINT")

@@ -10,6 +10,7 @@
 #   scripts/services.sh status [SERVICE...] one line per service; exit 1 if any is down
 #   scripts/services.sh env                 export lines for the app and tests
 #   scripts/services.sh install-tesseract   only the apt packages for OCR (no servers)
+#   scripts/services.sh install-browser     Debian's Chromium for the end-to-end tests
 #   scripts/services.sh s3-selftest         object lock / legal hold check on bucket svc-selftest
 #
 # SERVICE: postgres elasticsearch opensearch s3 tesseract (default: all)
@@ -68,7 +69,7 @@ source "$SCRIPT_DIR/services/s3.sh"
 source "$SCRIPT_DIR/services/tesseract.sh"
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 status_line() {
@@ -221,6 +222,11 @@ main() {
     require_root
     apt_ensure "${TESSERACT_PACKAGES[@]}"
     tesseract_up
+    ;;
+  install-browser)
+    # Debian's Chromium for the end-to-end tests (no browser download is possible here).
+    require_root
+    apt_ensure chromium fonts-ipaexfont-gothic
     ;;
   s3-selftest) cmd_s3_selftest ;;
   help | -h | --help) usage ;;

@@ -57,8 +57,12 @@ ORDERINGS = {
 }
 
 
-def _error(code: str, message: str, http_status: int) -> Response:
-    return Response({"error": code, "message": message}, status=http_status)
+def _body(code: str, message: str, message_en: str) -> dict:
+    return {"error": code, "message": message, "message_en": message_en}
+
+
+def _error(code: str, message: str, message_en: str, http_status: int) -> Response:
+    return Response(_body(code, message, message_en), status=http_status)
 
 
 def _duplicates(user, document) -> list[int]:
@@ -113,7 +117,7 @@ class DocumentViewSet(
                     outcome=Outcome.REFUSED,
                     details={"reason": "not visible"},
                 )
-            raise NotFound(_("文書が見つかりません。"))
+            raise NotFound(_body("not_found", "文書が見つかりません。", "Document not found."))
         return document
 
     # --- list and filters ---------------------------------------------------------------
@@ -121,6 +125,8 @@ class DocumentViewSet(
     def list(self, request, *args, **kwargs):
         documents = self.get_queryset()
         try:
+            if ids := request.query_params.get("ids"):  # the upload page polls its files
+                documents = documents.filter(pk__in=[int(i) for i in ids.split(",")[:100]])
             for param, lookup in FILTERS.items():
                 if value := request.query_params.get(param):
                     documents = documents.filter(**{lookup: value})
@@ -140,7 +146,7 @@ class DocumentViewSet(
     def retrieve(self, request, *args, **kwargs):
         document = self.get_object()
         trail.record(actor=request.user, action="view", target=document, request=request)
-        body = DocumentDetailSerializer(document).data
+        body = DocumentDetailSerializer(document, context={"request": request}).data
         body["duplicates"] = _duplicates(request.user, document)
         return Response(body)
 
@@ -190,7 +196,12 @@ class DocumentViewSet(
             for upload in uploads:
                 if upload.stored:
                     ingest.discard(upload.stored)
-            return _error("file_required", _("ファイルを1つ指定してください (file)。"), 400)
+            return _error(
+                "file_required",
+                "ファイルを1つ指定してください (file)。",
+                "Send exactly one file (file).",
+                400,
+            )
         try:
             department, options = self._upload_target(request)
             document = self._accept(request, uploads[0], department, options)
@@ -200,7 +211,7 @@ class DocumentViewSet(
             if uploads[0].stored:
                 ingest.discard(uploads[0].stored)
             raise
-        body = DocumentDetailSerializer(document).data
+        body = DocumentDetailSerializer(document, context={"request": request}).data
         body["duplicates"] = _duplicates(request.user, document)
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -210,7 +221,12 @@ class DocumentViewSet(
         """Many files in one request; each gets its own result (201 if all were accepted)."""
         uploads = request.FILES.getlist("file")
         if not uploads:
-            return _error("file_required", _("ファイルを指定してください (file)。"), 400)
+            return _error(
+                "file_required",
+                "ファイルを指定してください (file)。",
+                "Send at least one file (file).",
+                400,
+            )
         try:
             department, options = self._upload_target(request)
         except ValidationError:
@@ -239,9 +255,17 @@ class DocumentViewSet(
     def _require_change(self, request, document, action_name: str) -> None:
         refusal = None
         if not permissions.can_change(request.user, document):
-            refusal = _("この文書を変更する権限がありません。")
+            refusal = _body(
+                "not_allowed",
+                "この文書を変更する権限がありません。",
+                "You may not change this document.",
+            )
         elif document.is_frozen:
-            refusal = _("決裁済みで凍結された文書は変更できません。")
+            refusal = _body(
+                "frozen",
+                "決裁済みで凍結された文書は変更できません。",
+                "This document was frozen after its decision and cannot be changed.",
+            )
         if refusal:
             trail.record(
                 actor=request.user,
@@ -249,7 +273,7 @@ class DocumentViewSet(
                 target=document,
                 request=request,
                 outcome=Outcome.REFUSED,
-                details={"reason": refusal},
+                details={"reason": refusal["message"]},
             )
             raise PermissionDenied(refusal)
 
@@ -281,7 +305,7 @@ class DocumentViewSet(
                     "after": {f: str(v) for f, v in changes.validated_data.items()},
                 },
             )
-        return Response(DocumentDetailSerializer(document).data)
+        return Response(DocumentDetailSerializer(document, context={"request": request}).data)
 
     def destroy(self, request, *args, **kwargs):
         document = self.get_object()
@@ -294,9 +318,9 @@ class DocumentViewSet(
                 target=document,
                 request=request,
                 outcome=Outcome.REFUSED,
-                details={"reason": str(refusal)},
+                details={"reason": refusal[0]},
             )
-            return _error("locked", str(refusal), 409)
+            return _error("locked", *refusal, 409)
         with transaction.atomic():
             document.deleted_at, document.deleted_by = timezone.now(), request.user
             document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -334,7 +358,12 @@ class DocumentViewSet(
         version = self._version(document, request.query_params.get("version"))
         variant = request.query_params.get("variant", "original")
         if variant not in {"original", "archive"}:
-            return _error("invalid_variant", _("variant は original か archive です。"), 400)
+            return _error(
+                "invalid_variant",
+                "variant は original か archive です。",
+                "variant must be original or archive.",
+                400,
+            )
         trail.record(
             actor=request.user,
             action="download",
@@ -347,7 +376,12 @@ class DocumentViewSet(
             stem = version.original_filename.rsplit(".", 1)[0]
             return self._stream(version.archive_key, None, "application/pdf", f"{stem}.pdf")
         if variant == "archive" and version.blob.media_type != "application/pdf":
-            return _error("archive_not_ready", _("アーカイブ版はまだ作成されていません。"), 404)
+            return _error(
+                "archive_not_ready",
+                "アーカイブ版はまだ作成されていません。",
+                "The archive copy is not ready yet.",
+                404,
+            )
         blob = version.blob
         return self._stream(
             blob.key, blob.store_version_id, blob.media_type, version.original_filename
@@ -359,14 +393,19 @@ class DocumentViewSet(
         document = self.get_object()
         version = document.latest_version
         if version is None or not version.thumbnail_key:
-            return _error("thumbnail_not_ready", _("サムネイルはまだ作成されていません。"), 404)
+            return _error(
+                "thumbnail_not_ready",
+                "サムネイルはまだ作成されていません。",
+                "The thumbnail is not ready yet.",
+                404,
+            )
         return self._stream(version.thumbnail_key, None, "image/png", "thumbnail.png", False)
 
     def _version(self, document, number) -> Version:
         versions = document.versions.select_related("blob")
         version = versions.filter(number=number).first() if number else versions.last()
         if version is None:
-            raise NotFound(_("版が見つかりません。"))
+            raise NotFound(_body("not_found", "版が見つかりません。", "Version not found."))
         return version
 
     # --- versions, history, retry, share ------------------------------------------------
@@ -384,7 +423,12 @@ class DocumentViewSet(
             )
         uploads = request.FILES.getlist("file")
         if len(uploads) != 1:
-            return _error("file_required", _("ファイルを1つ指定してください (file)。"), 400)
+            return _error(
+                "file_required",
+                "ファイルを1つ指定してください (file)。",
+                "Send exactly one file (file).",
+                400,
+            )
         try:
             self._require_change(request, document, "new_version")
         except PermissionDenied:
@@ -430,13 +474,20 @@ class DocumentViewSet(
         document = self.get_object()
         self._require_change(request, document, "retry")
         if document.status != Status.FAILED:
-            return _error("not_failed", _("失敗した文書だけを再処理できます。"), 409)
+            return _error(
+                "not_failed",
+                "失敗した文書だけを再処理できます。",
+                "Only failed documents can be retried.",
+                409,
+            )
         with transaction.atomic():
             Document.objects.filter(pk=document.pk).update(status=Status.QUEUED, error="")
             process_version.enqueue(document.latest_version.pk)
             trail.record(actor=request.user, action="retry", target=document, request=request)
         document.refresh_from_db()
-        return Response(DocumentDetailSerializer(document).data, status=202)
+        return Response(
+            DocumentDetailSerializer(document, context={"request": request}).data, status=202
+        )
 
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):

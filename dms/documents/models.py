@@ -171,12 +171,18 @@ class Document(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def deletion_refusal(self) -> str | None:
-        """Why this document may not be deleted now, or None."""
+    def deletion_refusal(self) -> tuple[str, str] | None:
+        """Why this document may not be deleted now (Japanese, English), or None."""
         if self.on_hold:
-            return _("保留(リーガルホールド)中の文書は削除できません。")
+            return (
+                "保留(リーガルホールド)中の文書は削除できません。",
+                "The document is on hold and cannot be deleted.",
+            )
         if self.retain_until and self.retain_until >= timezone.localdate():
-            return _("保存期間中の文書は削除できません。")
+            return (
+                "保存期間中の文書は削除できません。",
+                "The document is within its retention period and cannot be deleted.",
+            )
         return None
 
     @property
@@ -210,7 +216,10 @@ class Version(models.Model):
     archive_key = models.CharField(max_length=255, blank=True)
     thumbnail_key = models.CharField(max_length=255, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
-    content = models.TextField(blank=True)
+    content = models.TextField(blank=True)  # normalised for search (NFKC, no OCR spaces)
+    raw_content = models.TextField(blank=True)  # as read
+    language = models.CharField(max_length=8, blank=True)
+    pages = models.JSONField(default=list, blank=True)  # per page: source, direction, errors
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from dms.accounts.models import Department
+from dms.documents import permissions
 from dms.documents.models import Document, DocumentType, Version
 
 
@@ -68,6 +69,7 @@ class DocumentDetailSerializer(DocumentListSerializer):
     content = serializers.SerializerMethodField()
     versions = VersionSerializer(many=True, read_only=True)
     frozen = serializers.BooleanField(source="is_frozen", read_only=True)
+    can_change = serializers.SerializerMethodField()
 
     class Meta(DocumentListSerializer.Meta):
         fields = [
@@ -79,7 +81,15 @@ class DocumentDetailSerializer(DocumentListSerializer):
             "frozen",
             "retain_until",
             "on_hold",
+            "can_change",
         ]
+
+    def get_can_change(self, document) -> bool:
+        """Whether the requesting user may edit metadata or add versions now."""
+        request = self.context.get("request")
+        if request is None or document.is_frozen:
+            return False
+        return permissions.can_change(request.user, document)
 
     def get_page_count(self, document) -> int | None:
         latest = document.latest_version

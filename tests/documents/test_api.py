@@ -116,11 +116,16 @@ def test_sharing_with_a_user_grants_reading_but_not_changing(store, clients):
         f"/api/documents/{document_id}/share/", {"users": ["suzuki"]}, format="json"
     )
     assert shared.status_code == 200
-    assert clients["suzuki"].get(f"/api/documents/{document_id}/").status_code == 200
+    shared_view = clients["suzuki"].get(f"/api/documents/{document_id}/")
+    assert shared_view.status_code == 200
+    assert shared_view.json()["can_change"] is False
+    assert clients["tanaka"].get(f"/api/documents/{document_id}/").json()["can_change"] is True
     refused = clients["suzuki"].patch(
         f"/api/documents/{document_id}/", {"title": "改ざん"}, format="json"
     )
     assert refused.status_code == 403
+    assert refused.json()["error"] == "not_allowed"
+    assert refused.json()["message_en"] == "You may not change this document."
     assert Document.objects.get(pk=document_id).title != "改ざん"
 
 

@@ -1,0 +1,136 @@
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { SessionContext, useLang, useReferenceData } from './context';
+import { getMe, logout, setUnauthorizedHandler, type Me } from './lib/api';
+import { Link, matchPath, useRouter } from './router';
+import { LoginPage } from './pages/LoginPage';
+import { SearchPage } from './pages/SearchPage';
+import { Spinner } from './components/ui';
+
+// The document page carries pdf.js integration and the upload page is used less often:
+// both load on demand so the first page stays small.
+const DocumentPage = lazy(() => import('./pages/DocumentPage'));
+const UploadPage = lazy(() => import('./pages/UploadPage'));
+
+type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
+
+export function App() {
+  const { t } = useLang();
+  const [session, setSession] = useState<SessionState>({ kind: 'loading' });
+  useEffect(() => {
+    let live = true;
+    getMe().then(
+      (me) => live && setSession({ kind: 'signed-in', me }),
+      () => live && setSession({ kind: 'anonymous' }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  useEffect(() => {
+    setUnauthorizedHandler(() => setSession({ kind: 'anonymous', expired: true }));
+    return () => setUnauthorizedHandler(null);
+  }, []);
+  const signOut = useCallback(() => {
+    logout().finally(() => setSession({ kind: 'anonymous' }));
+  }, []);
+  const reference = useReferenceData(session.kind === 'signed-in');
+
+  if (session.kind === 'loading') {
+    return (
+      <main className="page-center" id="main">
+        <Spinner label={t('common.loading')} />
+      </main>
+    );
+  }
+  if (session.kind === 'anonymous') {
+    return <LoginPage expired={session.expired} onSignedIn={(me) => setSession({ kind: 'signed-in', me })} />;
+  }
+  return (
+    <SessionContext.Provider value={{ me: session.me, ...reference, signOut }}>
+      <Shell me={session.me} onSignOut={signOut} />
+    </SessionContext.Provider>
+  );
+}
+
+function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const { t, lang, setLang } = useLang();
+  const { pathname } = useRouter();
+  const documentMatch = matchPath('/documents/:id', pathname);
+  // After moving to another page, put keyboard and screen-reader focus at its start.
+  const firstPath = useRef(pathname);
+  useEffect(() => {
+    if (pathname === firstPath.current) return;
+    firstPath.current = '';
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [pathname]);
+  let page;
+  if (pathname === '/' || pathname === '/search') page = <SearchPage />;
+  else if (pathname === '/upload') page = <UploadPage />;
+  else if (documentMatch) page = <DocumentPage id={documentMatch.id} key={documentMatch.id} />;
+  else page = <NotFound />;
+  const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="app-header">
+        <div className="app-header__inner">
+          <Link to="/" className="brand">
+            <span className="brand__mark" aria-hidden="true">
+              記
+            </span>
+            <span className="brand__text">
+              <span className="brand__name">{t('app.name')}</span>
+              <span className="brand__sub">{t('app.subtitle')}</span>
+            </span>
+          </Link>
+          <nav aria-label={t('nav.main')} className="app-nav">
+            <Link to="/" aria-current={current === 'search' ? 'page' : undefined}>
+              {t('nav.search')}
+            </Link>
+            <Link to="/upload" aria-current={current === 'upload' ? 'page' : undefined}>
+              {t('nav.upload')}
+            </Link>
+          </nav>
+          <div className="app-header__tools">
+            <span className="user-name">{t('auth.signedInAs', { name: me.display_name || me.username })}</span>
+            <button
+              type="button"
+              className="button button--ghost lang-switch"
+              onClick={() => setLang(lang === 'ja' ? 'en' : 'ja')}
+              aria-label={t('lang.switchLabel')}
+              lang={lang === 'ja' ? 'en' : 'ja'}
+            >
+              {t('lang.switchTo')}
+            </button>
+            <button type="button" className="button button--ghost" onClick={onSignOut}>
+              {t('auth.logout')}
+            </button>
+          </div>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="app-main">
+        <Suspense fallback={<Spinner label={t('common.loading')} />}>{page}</Suspense>
+      </main>
+    </>
+  );
+}
+
+function NotFound() {
+  const { t } = useLang();
+  useEffect(() => {
+    document.title = `${t('notFound.title')} — ${t('app.name')}`;
+  }, [t]);
+  return (
+    <div className="empty-state">
+      <h1>{t('notFound.title')}</h1>
+      <p>{t('notFound.body')}</p>
+      <p>
+        <Link to="/" className="button button--primary">
+          {t('nav.search')}
+        </Link>
+      </p>
+    </div>
+  );
+}

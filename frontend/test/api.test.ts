@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, csrfToken, errorMessage, fieldErrors } from '../src/lib/api';
+
+describe('error messages shown to people', () => {
+  it('uses the API message in the current language', () => {
+    const error = new ApiError(400, { error: 'invalid_credentials', message: 'ユーザー名またはパスワードが正しくありません。', message_en: 'The user name or password is not correct.' }, 'invalid_credentials');
+    expect(errorMessage(error, 'ja')).toBe('ユーザー名またはパスワードが正しくありません。');
+    expect(errorMessage(error, 'en')).toBe('The user name or password is not correct.');
+  });
+  it('falls back to our wording of the error code when the API has no English', () => {
+    const error = new ApiError(409, { error: 'not_failed', message: '失敗した文書だけを再処理できます。' }, 'not_failed');
+    expect(errorMessage(error, 'en')).toBe('Only failed documents can be retried.');
+    expect(errorMessage(error, 'ja')).toBe('失敗した文書だけを再処理できます。');
+  });
+  it('translates known Japanese DRF details, else uses the HTTP status', () => {
+    expect(errorMessage(new ApiError(404, { detail: '文書が見つかりません。' }), 'en')).toBe('The document was not found.');
+    expect(errorMessage(new ApiError(403, { detail: '何か新しい理由。' }), 'en')).toBe('You are not allowed to do this.');
+    expect(errorMessage(new ApiError(403, { detail: '何か新しい理由。' }), 'ja')).toBe('何か新しい理由。');
+  });
+  it('labels field errors and never shows JSON', () => {
+    const error = new ApiError(400, { amount: ['0 以上の値を入力してください。'], title: ['この項目は空にできません。'] });
+    expect(errorMessage(error, 'ja')).toBe('金額: 0 以上の値を入力してください。 / 件名: この項目は空にできません。');
+    expect(errorMessage(error, 'ja')).not.toContain('{');
+    expect(fieldErrors(error)).toEqual({ amount: ['0 以上の値を入力してください。'], title: ['この項目は空にできません。'] });
+  });
+  it('has readable messages for network failures, HTML error pages and unknown errors', () => {
+    expect(errorMessage(new ApiError(0, null, 'network'), 'ja')).toContain('サーバーに接続できません');
+    expect(errorMessage(new ApiError(502, null), 'en')).toBe('The server had a problem. Please try again later.');
+    expect(errorMessage(new Error('TypeError: x is undefined'), 'en')).toBe('Something went wrong. Please try again later.');
+  });
+  it('reads the CSRF token cookie', () => {
+    expect(csrfToken('a=1; csrftoken=abc%3D; b=2')).toBe('abc=');
+    expect(csrfToken('')).toBe('');
+  });
+});
+
+describe('api()', () => {
+  it('passes an abort while the body is read on as an AbortError, and refuses non-JSON answers', async () => {
+    const { api } = await import('../src/lib/api');
+    const original = globalThis.fetch;
+    try {
+      globalThis.fetch = (async () =>
+        ({
+          ok: true,
+          status: 200,
+          headers: new Headers({ 'content-type': 'application/json' }),
+          json: async () => {
+            throw new DOMException('aborted', 'AbortError');
+          },
+        }) as unknown as Response) as typeof fetch;
+      await expect(api('/api/x/')).rejects.toMatchObject({ name: 'AbortError' });
+      globalThis.fetch = (async () =>
+        ({ ok: true, status: 200, headers: new Headers({ 'content-type': 'text/html' }) }) as unknown as Response) as typeof fetch;
+      await expect(api('/api/x/')).rejects.toBeInstanceOf(ApiError);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+});
