@@ -191,6 +191,9 @@ OCR_LANGUAGES_REQUIRED = ["jpn", "jpn_vert", "eng", "osd"]
 TASKS = {
     "default": {
         "BACKEND": "dms.jobs.backend.DatabaseBackend",
+        # "search" keeps indexing from waiting behind OCR; workers take every queue
+        # unless told otherwise (run_worker --queue).
+        "QUEUES": ["default", "search"],
         "OPTIONS": {
             "LEASE_SECONDS": env_int("KIROKU_JOB_LEASE_SECONDS", 300),
             "MAX_ATTEMPTS": env_int("KIROKU_JOB_MAX_ATTEMPTS", 3),

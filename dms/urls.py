@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/auth/csrf/", accounts_api.CsrfView.as_view(), name="csrf"),
     path("api/departments/", accounts_api.DepartmentList.as_view(), name="departments"),
     path("api/document-types/", accounts_api.DocumentTypeList.as_view(), name="document-types"),
+    path("api/", include("search.urls")),
     path("api/", include("dms.documents.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

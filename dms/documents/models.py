@@ -161,6 +161,14 @@ class Document(models.Model):
 
     def save(self, *args, **kwargs):
         self.fiscal_year = fiscal_year_of(self.created_on)
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # The revision belongs to events.document_changed alone: an instance loaded
+            # before a change must not write its old revision back.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
         super().save(*args, **kwargs)
 
     @property

@@ -49,3 +49,14 @@ def test_no_notification_survives_a_rolled_back_change(store, clients, subscribe
         raise RuntimeError("change failed")
     assert len(notifications()) == 1
     assert Document.objects.get(pk=document_id).revision == 1
+
+
+def test_saving_a_stale_instance_keeps_the_newer_revision(store, clients):
+    document_id = upload(clients["tanaka"], pdf_bytes()).json()["id"]
+    stale = Document.objects.get(pk=document_id)
+    events.document_changed(document_id)  # revision 2, elsewhere
+    stale.title = "古い版から保存"
+    stale.save()
+    document = Document.objects.get(pk=document_id)
+    assert document.revision == 2
+    assert document.title == "古い版から保存"

@@ -1,6 +1,7 @@
 import signal
 
 from django.core.management.base import BaseCommand
+from django_tasks import task_backends
 
 from dms.jobs.worker import Worker
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, queues, backend, worker_id, poll_interval, until_empty, **options):
         worker = Worker(
             backend_alias=backend,
-            queues=queues or ["default"],
+            queues=queues or sorted(task_backends[backend].queues),
             worker_id=worker_id,
             recycle_connections=True,
         )

@@ -1,0 +1,326 @@
+"""One mapping and one query builder for Elasticsearch and OpenSearch.
+
+The analysis depends on what the server has (``search.engine``):
+
+* ``kuromoji+bigram`` — each text field is analysed twice: the field itself with the CJK
+  bigram analyzer (recall: 給付金 inside 特別定額給付金) and ``<field>.ja`` with kuromoji in
+  search mode, base forms, part-of-speech stop tags and the user dictionary (precision:
+  京都 is a word in 京都市 and not in 東京都). Queries ask both, the bigram side weighted
+  lower, each as a phrase.
+* ``bigram`` — the bigram field only.
+* ``standard`` — the Elasticsearch test distribution has no ``analysis-common``: the
+  standard analyzer (one token per ideograph) with phrase queries, so a word is found
+  where its characters stand together. The search folds are then applied by Python.
+
+Both normalisation char filters are inline in the index settings (``icu_normalizer`` when
+``analysis-icu`` is there, else ``cjk_width`` as a token filter) together with the search
+folds as a ``mapping`` char filter and the user dictionary as ``user_dictionary_rules``:
+no file needs to exist on the server, and a reindex picks up a changed configuration.
+"""
+
+from __future__ import annotations
+
+import re
+
+from search import text
+from search.backends.base import FACETS, TEXT_FIELDS, Filters, Principals, SearchRequest
+from search.engine import ANALYSIS_KUROMOJI, ANALYSIS_STANDARD
+from search.query import Node, Not, Or, Term
+
+# Field weights: the title counts most; the bigram view counts less than the word view.
+WEIGHTS = {
+    "title": 4.0,
+    "content": 1.0,
+    "notes": 1.0,
+    "counterparty": 2.0,
+    "department_name": 1.0,
+    "document_number": 2.0,
+}
+JA_BOOST = 3.0
+HIGHLIGHT_FIELDS = ("title", "content", "notes", "counterparty")
+
+# The standard tokenizer keeps a katakana run as one token (コミュニティセンター), so a part
+# of it would not be found; on the standard profile katakana is indexed and queried one
+# character at a time, and the spaces are taken out of the highlights again.
+_KATAKANA = "\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff"
+_BETWEEN_KATAKANA = re.compile(f"(?<=[{_KATAKANA}])(?=[{_KATAKANA}])")
+_SPACED_KATAKANA = re.compile(f"(?<=[{_KATAKANA}])((?:</?mark>)*) (?=(?:</?mark>)*[{_KATAKANA}])")
+
+
+def split_katakana(value: str) -> str:
+    return _BETWEEN_KATAKANA.sub(" ", value)
+
+
+def join_katakana(fragment: str) -> str:
+    return _SPACED_KATAKANA.sub(r"\1", fragment).replace("</mark><mark>", "")
+
+
+def index_body(analysis: str, components: tuple[str, ...]) -> dict:
+    """Settings and mappings of a new index."""
+    settings: dict = {"number_of_shards": 1, "number_of_replicas": 0}
+    text_mapping: dict = {"type": "text", "index_options": "offsets"}
+    if analysis == ANALYSIS_STANDARD:
+        text_mapping["analyzer"] = "standard"
+    else:
+        icu = "analysis-icu" in components
+        char_filters = ["kiroku_nfkc", "kiroku_folds"] if icu else ["kiroku_folds"]
+        width = [] if icu else ["cjk_width"]
+        analysis_settings: dict = {
+            "char_filter": {
+                "kiroku_folds": {
+                    "type": "mapping",
+                    "mappings": [f"{source} => {target}" for source, target in text.fold_rules()],
+                }
+            },
+            "analyzer": {
+                "kiroku_bigram": {
+                    "type": "custom",
+                    "char_filter": char_filters,
+                    "tokenizer": "standard",
+                    "filter": [*width, "lowercase", "cjk_bigram"],
+                }
+            },
+        }
+        if icu:
+            analysis_settings["char_filter"]["kiroku_nfkc"] = {
+                "type": "icu_normalizer",
+                "name": "nfkc_cf",
+            }
+        text_mapping["analyzer"] = "kiroku_bigram"
+        if analysis == ANALYSIS_KUROMOJI:
+            analysis_settings["tokenizer"] = {
+                "kiroku_ja": {
+                    "type": "kuromoji_tokenizer",
+                    "mode": "search",
+                    "discard_compound_token": True,
+                    "user_dictionary_rules": text.user_dictionary_rules(),
+                }
+            }
+            analysis_settings["analyzer"]["kiroku_ja"] = {
+                "type": "custom",
+                "char_filter": char_filters,
+                "tokenizer": "kiroku_ja",
+                "filter": [
+                    "kuromoji_baseform",
+                    "kuromoji_part_of_speech",
+                    *width,
+                    "lowercase",
+                    "kuromoji_stemmer",
+                ],
+            }
+            text_mapping["fields"] = {
+                "ja": {"type": "text", "analyzer": "kiroku_ja", "index_options": "offsets"}
+            }
+        settings["analysis"] = analysis_settings
+    properties = {name: dict(text_mapping) for name in TEXT_FIELDS}
+    properties.update(
+        {
+            "id": {"type": "long"},
+            "revision": {"type": "long"},
+            "fingerprint": {"type": "keyword", "index": False},
+            "department_id": {"type": "integer"},
+            "allowed_departments": {"type": "integer"},
+            "allowed_users": {"type": "integer"},
+            "allowed_groups": {"type": "integer"},
+            "document_type": {"type": "keyword"},
+            "fiscal_year": {"type": "integer"},
+            "status": {"type": "keyword"},
+            "document_date": {"type": "date"},
+            "amount": {"type": "long"},
+            "created_on": {"type": "date"},
+            "contains_personal_number": {"type": "boolean"},
+            "deleted": {"type": "boolean"},
+        }
+    )
+    return {"settings": settings, "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+class QueryBuilder:
+    """Compiles a :class:`SearchRequest` into the search body both engines accept."""
+
+    def __init__(self, analysis: str) -> None:
+        self.analysis = analysis
+        self.python_folds = analysis == ANALYSIS_STANDARD
+
+    # --- text ---------------------------------------------------------------------------
+    def prepare(self, value: str) -> str:
+        """Text as the engine should receive it (folds applied here if it cannot)."""
+        value = text.display_text(value)
+        return split_katakana(text.fold(value)) if self.python_folds else value
+
+    def prepare_doc(self, doc: dict) -> dict:
+        if not self.python_folds:
+            return doc
+        folded = {name: split_katakana(text.fold(doc.get(name) or "")) for name in TEXT_FIELDS}
+        return {**doc, **folded}
+
+    def highlights(self, highlight: dict) -> list[str]:
+        fragments = merge_highlights(highlight)
+        return [join_katakana(f) for f in fragments] if self.python_folds else fragments
+
+    def term_clause(self, term: Term) -> dict:
+        value = self.prepare(term.text)
+        bigram_fields = [f"{name}^{WEIGHTS[name]}" for name in term.fields]
+        clauses = [
+            {"multi_match": {"query": value, "type": "phrase", "fields": bigram_fields}},
+        ]
+        if self.analysis == ANALYSIS_KUROMOJI:
+            ja_fields = [f"{name}.ja^{WEIGHTS[name] * JA_BOOST}" for name in term.fields]
+            clauses.append({"multi_match": {"query": value, "type": "phrase", "fields": ja_fields}})
+        if len(clauses) == 1:
+            return clauses[0]
+        return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+    def compile(self, node: Node) -> dict:
+        if isinstance(node, Term):
+            return self.term_clause(node)
+        if isinstance(node, Or):
+            return {
+                "bool": {
+                    "should": [self.compile(child) for child in node.children],
+                    "minimum_should_match": 1,
+                }
+            }
+        if isinstance(node, Not):  # only reached inside an AND (the parser checks)
+            return {"bool": {"must_not": [self.compile(node.child)]}}
+        must, must_not = [], []
+        for child in node.children:
+            if isinstance(child, Not):
+                must_not.append(self.compile(child.child))
+            else:
+                must.append(self.compile(child))
+        return {"bool": {"must": must, "must_not": must_not}}
+
+    # --- filters ------------------------------------------------------------------------
+    def counterparty_value(self, value: str) -> str:
+        """A counterparty filter ignores the legal form: (株)ABC finds 株式会社ABC."""
+        folded = text.fold(text.display_text(value))
+        for full in sorted(set(text.LEGAL_FORM_ABBREVIATIONS.values()), key=len, reverse=True):
+            folded = folded.replace(full, " ")
+        return " ".join(folded.split())
+
+    def filter_clauses(self, request: SearchRequest) -> list[dict]:
+        clauses: list[dict] = []
+        principals: Principals | None = request.principals
+        if principals is not None:
+            clauses.append(
+                {
+                    "bool": {
+                        "should": [
+                            {"terms": {"allowed_departments": list(principals.departments)}},
+                            {"term": {"allowed_users": principals.user_id}},
+                            {"terms": {"allowed_groups": list(principals.groups)}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+            )
+        if not request.include_deleted:
+            clauses.append({"term": {"deleted": False}})
+        f: Filters = request.filters
+        if f.departments:
+            clauses.append({"terms": {"allowed_departments": list(f.departments)}})
+        if f.document_types:
+            clauses.append({"terms": {"document_type": list(f.document_types)}})
+        if f.fiscal_years:
+            clauses.append({"terms": {"fiscal_year": list(f.fiscal_years)}})
+        if f.statuses:
+            clauses.append({"terms": {"status": list(f.statuses)}})
+        for name, low, high in (
+            ("document_date", f.date_from, f.date_to),
+            ("amount", f.amount_min, f.amount_max),
+            ("created_on", f.created_from, f.created_to),
+        ):
+            bounds = {}
+            if low is not None:
+                bounds["gte"] = low.isoformat() if hasattr(low, "isoformat") else low
+            if high is not None:
+                bounds["lte"] = high.isoformat() if hasattr(high, "isoformat") else high
+            if bounds:
+                clauses.append({"range": {name: bounds}})
+        if f.counterparty:
+            value = self.counterparty_value(f.counterparty)
+            if value:
+                value = split_katakana(text.fold(value)) if self.python_folds else value
+                clauses.append({"match_phrase": {"counterparty": value}})
+        if f.contains_personal_number is not None:
+            clauses.append({"term": {"contains_personal_number": f.contains_personal_number}})
+        return clauses
+
+    # --- the whole body -----------------------------------------------------------------
+    def query(self, request: SearchRequest) -> dict:
+        filters = self.filter_clauses(request)
+        if request.query is None:
+            return {"bool": {"filter": filters}}
+        return {"bool": {"must": [self.compile(request.query)], "filter": filters}}
+
+    def search_body(self, request: SearchRequest) -> dict:
+        body: dict = {
+            "query": self.query(request),
+            "from": request.offset,
+            "size": request.limit,
+            "track_total_hits": True,
+            "_source": ["id", "department_id", "document_type", "fiscal_year", "revision"],
+        }
+        if request.sort == "relevance" and request.query is not None:
+            body["sort"] = [
+                {"_score": "desc"},
+                {"document_date": {"order": "desc", "missing": "_last"}},
+                {"id": "desc"},
+            ]
+        else:
+            order = "asc" if request.sort == "date_asc" else "desc"
+            body["sort"] = [
+                {"document_date": {"order": order, "missing": "_last"}},
+                {"id": order},
+            ]
+            body["track_scores"] = True
+        if request.facets:
+            body["aggs"] = {
+                "department": {"terms": {"field": "department_id", "size": 200}},
+                "document_type": {"terms": {"field": "document_type", "size": 100}},
+                "fiscal_year": {"terms": {"field": "fiscal_year", "size": 100}},
+            }
+        if request.highlight and request.query is not None:
+            fields: dict = {}
+            # The bigram (or standard) view marks every place the query's characters
+            # occur; highlighting the word view too doubled the cost for little gain.
+            for name in HIGHLIGHT_FIELDS:
+                fields[name] = {}
+            body["highlight"] = {
+                "type": "unified",
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "fragment_size": 100,
+                "number_of_fragments": 3,
+                "require_field_match": True,
+                "fields": fields,
+            }
+        return body
+
+
+def merge_highlights(highlight: dict, limit: int = 3) -> list[str]:
+    """A few fragments per hit, title first; the same text from both views only once."""
+    fragments: list[str] = []
+    seen: dict[str, int] = {}
+    for name in HIGHLIGHT_FIELDS:
+        for key in (name, f"{name}.ja"):
+            for fragment in highlight.get(key, []):
+                plain = fragment.replace("<mark>", "").replace("</mark>", "")
+                if plain in seen:
+                    index = seen[plain]
+                    if fragment.count("<mark>") > fragments[index].count("<mark>"):
+                        fragments[index] = fragment
+                    continue
+                seen[plain] = len(fragments)
+                fragments.append(fragment)
+    return fragments[:limit]
+
+
+def facet_counts(aggregations: dict) -> dict[str, dict[str, int]]:
+    return {
+        name: {str(bucket["key"]): bucket["doc_count"] for bucket in aggregations[name]["buckets"]}
+        for name in FACETS
+        if name in aggregations
+    }
