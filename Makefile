@@ -17,9 +17,14 @@ NPM_CI := npm ci --prefer-offline --no-audit --no-fund --cache ../.cache/npm
 
 install: .venv/.synced
 
-# The staff web app: Django serves frontend/dist.
-frontend:
-	cd frontend && $(NPM_CI) && npm run build
+# The staff web app: Django serves frontend/dist. Rebuilt only when its sources change.
+FRONTEND_SOURCES := $(shell find frontend/src frontend/scripts -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.json frontend/package.json
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && $(NPM_CI)
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SOURCES)
+	cd frontend && npm run build
+frontend: frontend/dist/index.html
 
 # Embedded defaults: SQLite, local-disk object store and index under var/, one worker.
 run: install frontend
