@@ -9,8 +9,6 @@ of imports from ``search`` and the rest. ``GET /api/health/`` and
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -97,21 +95,19 @@ def probe_job_queue() -> ProbeResult:
 
 
 def probe_tesseract() -> ProbeResult:
-    command = settings.TESSERACT_CMD
-    if shutil.which(command) is None:
-        return ProbeResult(DOWN, "tesseract", detail=f"{command} not found; install tesseract-ocr")
-    version = subprocess.run(
-        [command, "--version"], capture_output=True, text=True, timeout=10, check=False
-    ).stdout.splitlines()
-    listed = subprocess.run(
-        [command, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
-    ).stdout.splitlines()
-    languages = [line.strip() for line in listed[1:] if line.strip()]  # after the header line
+    import pytesseract
+
+    pytesseract.pytesseract.tesseract_cmd = settings.TESSERACT_CMD
+    try:
+        version = str(pytesseract.get_tesseract_version())
+        languages = sorted(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        return ProbeResult(DOWN, "tesseract", detail=f"{exc}; install tesseract-ocr")
     missing = [lang for lang in settings.OCR_LANGUAGES_REQUIRED if lang not in languages]
     return ProbeResult(
         status=DOWN if missing else OK,
         backend="tesseract",
-        version=version[0].removeprefix("tesseract ").strip() if version else "",
+        version=version,
         detail=f"missing language data: {', '.join(missing)}" if missing else "",
         capabilities={"languages": languages},
     )

@@ -2,12 +2,43 @@
 candidates.
 
 The scanned image is the evidence; the text read from it is a derived index, never a
-replacement (domain.md §1). This package is plain Python (no Django): ``ocr.normalize``
-prepares text for display and search, ``ocr.metadata`` reads dates, amounts, the
-counterparty and identifiers from it.
+replacement (domain.md §1). This package is plain Python (no Django): ``ocr.extract``
+reads a PDF or an image (text layer, or Tesseract page by page) and builds the searchable
+archive PDF of a scan, ``ocr.normalize`` prepares text for display and search,
+``ocr.metadata`` reads dates, amounts, the counterparty and identifiers from it.
 """
 
+from ocr.extract import (
+    Extraction,
+    ExtractionError,
+    ExtractOptions,
+    ImageTooLargeError,
+    Page,
+    PageError,
+    PageLimitExceededError,
+    PasswordProtectedError,
+    UnsupportedMediaTypeError,
+    Word,
+    extract,
+)
 from ocr.metadata import Metadata, extract_metadata
 from ocr.normalize import join_broken_lines, normalize_text, search_key
 
-__all__ = ["Metadata", "extract_metadata", "join_broken_lines", "normalize_text", "search_key"]
+__all__ = [
+    "ExtractOptions",
+    "Extraction",
+    "ExtractionError",
+    "ImageTooLargeError",
+    "Metadata",
+    "Page",
+    "PageError",
+    "PageLimitExceededError",
+    "PasswordProtectedError",
+    "UnsupportedMediaTypeError",
+    "Word",
+    "extract",
+    "extract_metadata",
+    "join_broken_lines",
+    "normalize_text",
+    "search_key",
+]

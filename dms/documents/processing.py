@@ -1,8 +1,10 @@
 """Processing a version after ingest: the job the worker runs for each new version.
 
-For now this is the placeholder step of the documents issue: count the pages and render a
-thumbnail. The OCR issue plugs text extraction and the archive PDF in here. The step is
-idempotent: running it twice on the same version gives the same result.
+Extract the text (the PDF's own text layer, or OCR of scanned pages), write the searchable
+archive PDF and a thumbnail to the object store, store the text and page summary on the
+version, and fill the document's metadata from the best candidates unless a person set
+them. The step is idempotent: running it twice on the same version gives the same result.
+The original is only ever read.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+from pathlib import Path
 
 import pypdfium2
 from django.conf import settings
@@ -18,73 +21,121 @@ from django.utils import timezone
 from django_tasks import task
 from PIL import Image
 
+import ocr
 from dms.documents import events, media
 from dms.documents.models import Document, Status, Version
 from dms.jobs import PermanentError, on_give_up
 from dms.storage import get_object_store
 
 THUMBNAIL_WIDTH = 240
+METADATA_FIELDS = ("document_date", "amount", "counterparty")
+PAGE_ERRORS = {  # ocr's page error codes, as staff should read them
+    "image_too_large": "画像が大きすぎます (image exceeds the pixel limit)",
+    "corrupt_page": "ページが壊れています (damaged page)",
+    "ocr_timeout": "文字認識が時間内に終わりませんでした (OCR timed out)",
+    "ocr_failed": "文字認識に失敗しました (OCR failed)",
+}
+
+
+def _reasons(extraction: ocr.Extraction) -> str:
+    return "、".join(
+        dict.fromkeys(PAGE_ERRORS.get(error.code, error.message) for error in extraction.errors)
+    )
 
 
 class UnreadableDocument(PermanentError):
     """The file cannot be processed as it is; retrying will not help."""
 
 
-def _check_page_count(count: int) -> None:
-    if count > settings.MAX_PAGES:
-        raise UnreadableDocument(
-            f"ページ数が上限を超えています: {count} ページ (上限 {settings.MAX_PAGES}) "
-            f"(too many pages: {count}, limit {settings.MAX_PAGES})"
-        )
-
-
-def _inspect_pdf(path: str) -> tuple[int, bytes]:
-    try:
+def _thumbnail(path: str, media_type: str) -> bytes:
+    """A PNG of the first page, THUMBNAIL_WIDTH wide."""
+    if media_type == media.PDF:
         pdf = pypdfium2.PdfDocument(path)
-    except pypdfium2.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise UnreadableDocument(
-                "パスワード保護されたPDFです。保護を解除してから登録してください。"
-                " (password-protected PDF)"
-            ) from exc
-        raise UnreadableDocument(
-            f"PDFを読み取れません: 壊れているか不完全です。 (damaged or truncated PDF: {exc})"
-        ) from exc
-    try:
-        count = len(pdf)
-        if count == 0:
-            raise UnreadableDocument("PDFにページがありません。 (PDF has no pages)")
-        _check_page_count(count)
-        page = pdf[0]
-        scale = THUMBNAIL_WIDTH / max(page.get_width(), 1)
-        image = page.render(scale=scale).to_pil()
-        return count, _png(image)
-    finally:
-        pdf.close()
-
-
-def _inspect_image(path: str) -> tuple[int, bytes]:
-    Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
-    try:
-        with Image.open(path) as image:
-            count = getattr(image, "n_frames", 1)
-            _check_page_count(count)
-            image.seek(0)
-            image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
-            return count, _png(image)
-    except Image.DecompressionBombError as exc:
-        raise UnreadableDocument(
-            f"画像が大きすぎます (画素数の上限 {settings.MAX_IMAGE_PIXELS:,})。 "
-            f"(image exceeds the pixel limit: {exc})"
-        ) from exc
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise UnreadableDocument(f"画像を読み取れません。 (unreadable image: {exc})") from exc
-
-
-def _png(image: Image.Image) -> bytes:
+        try:
+            page = pdf[0]
+            image = page.render(scale=THUMBNAIL_WIDTH / max(page.get_width(), 1)).to_pil()
+        finally:
+            pdf.close()
+    else:
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        with Image.open(path) as source:
+            source.seek(0)
+            source.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode small
+            image = source.copy()
+        image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def _extract(path: str, media_type: str, archive_path: Path) -> ocr.Extraction:
+    options = ocr.ExtractOptions(
+        max_pages=settings.MAX_PAGES,
+        max_pixels=settings.MAX_IMAGE_PIXELS,
+        archive_to=archive_path,
+        tesseract_cmd=settings.TESSERACT_CMD,
+    )
+    try:
+        extraction = ocr.extract(path, media_type, options=options)
+    except ocr.PasswordProtectedError as exc:
+        raise UnreadableDocument(
+            "パスワード保護されたPDFです。保護を解除してから登録してください。"
+            " (password-protected PDF)"
+        ) from exc
+    except ocr.PageLimitExceededError as exc:
+        raise UnreadableDocument(
+            f"ページ数が上限を超えています: {exc} (上限 {settings.MAX_PAGES} ページ)"
+        ) from exc
+    except ocr.ExtractionError as exc:
+        raise UnreadableDocument(
+            f"ファイルを読み取れません: 壊れているか不完全です。 ({exc})"
+        ) from exc
+    if not extraction.pages:
+        raise UnreadableDocument("ページがありません。 (the document has no pages)")
+    if all(page.source == "none" for page in extraction.pages):
+        raise UnreadableDocument(f"どのページも読み取れませんでした: {_reasons(extraction)}")
+    return extraction
+
+
+def _page_summary(extraction: ocr.Extraction) -> list[dict]:
+    return [
+        {
+            "number": page.number,
+            "source": page.source,
+            "writing_direction": page.writing_direction,
+            "rotation": page.rotation,
+            "confidence": page.confidence,
+            "errors": [error.message for error in page.errors],
+        }
+        for page in extraction.pages
+    ]
+
+
+def _partial_failure(extraction: ocr.Extraction) -> str:
+    failed = [page.number for page in extraction.pages if page.source == "none"]
+    if not failed:
+        return ""
+    pages = ", ".join(str(number) for number in failed)
+    return f"一部のページを読み取れませんでした (pages not read): {pages} — {_reasons(extraction)}"
+
+
+def _fill_metadata(document: Document, extraction: ocr.Extraction) -> list[str]:
+    """Take the best candidates for the fields no person has set; return what changed."""
+    found = extraction.metadata
+    changed = []
+    for field in METADATA_FIELDS:
+        value = getattr(found, field)
+        person_set = field in document.metadata_set_by_person
+        if value is not None and not person_set and getattr(document, field) != value:
+            setattr(document, field, value)
+            changed.append(field)
+    if found.document_numbers and not document.document_number:
+        document.document_number = found.document_numbers[0][:100]
+        changed.append("document_number")
+    if found.contains_individual_number and not document.contains_personal_number:
+        document.contains_personal_number = True
+        changed.append("contains_personal_number")
+    return changed
 
 
 @task()
@@ -93,22 +144,55 @@ def process_version(version_id: int) -> dict:
     Document.objects.filter(pk=version.document_id).update(status=Status.PROCESSING, error="")
     store = get_object_store()
     blob = version.blob
-    # Renderers need random access: spool the original to a temporary file, in chunks.
-    with tempfile.NamedTemporaryFile(suffix=media.EXTENSIONS[blob.media_type]) as local:
-        with store.open(blob.key, blob.store_version_id or None) as original:
-            shutil.copyfileobj(original, local, 1024 * 1024)
-        local.flush()
-        inspect = _inspect_pdf if blob.media_type == media.PDF else _inspect_image
-        page_count, thumbnail = inspect(local.name)
-    thumbnail_key = f"derived/versions/{version.pk}/thumbnail.png"
-    store.put(thumbnail_key, thumbnail, length=len(thumbnail), content_type="image/png")
+    with tempfile.TemporaryDirectory(prefix="kiroku-process-") as work:
+        # Renderers need random access: spool the original to a local file, in chunks.
+        local = Path(work) / f"original{media.EXTENSIONS[blob.media_type]}"
+        with (
+            store.open(blob.key, blob.store_version_id or None) as original,
+            local.open("wb") as out,
+        ):
+            shutil.copyfileobj(original, out, 1024 * 1024)
+        archive_path = Path(work) / "archive.pdf"
+        extraction = _extract(str(local), blob.media_type, archive_path)
+        derived = f"derived/versions/{version.pk}"
+        archive_key = ""
+        if extraction.archive_written:
+            with archive_path.open("rb") as archive:
+                store.put(
+                    f"{derived}/archive.pdf",
+                    archive,
+                    length=archive_path.stat().st_size,
+                    content_type=media.PDF,
+                )
+            archive_key = f"{derived}/archive.pdf"
+        thumbnail = _thumbnail(str(local), blob.media_type)
+    store.put(
+        f"{derived}/thumbnail.png", thumbnail, length=len(thumbnail), content_type="image/png"
+    )
+
     with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=version.document_id)
         Version.objects.filter(pk=version.pk).update(
-            page_count=page_count, thumbnail_key=thumbnail_key, processed_at=timezone.now()
+            page_count=extraction.page_count,
+            thumbnail_key=f"{derived}/thumbnail.png",
+            archive_key=archive_key,
+            content=extraction.text,
+            raw_content=extraction.raw_text,
+            language=extraction.language,
+            pages=_page_summary(extraction),
+            processed_at=timezone.now(),
         )
-        Document.objects.filter(pk=version.document_id).update(status=Status.READY, error="")
-        events.document_changed(version.document_id)
-    return {"page_count": page_count}
+        changed = []
+        if (
+            version.number
+            == document.versions.order_by("-number").values_list("number", flat=True).first()
+        ):
+            changed = _fill_metadata(document, extraction)
+        document.status = Status.READY
+        document.error = _partial_failure(extraction)
+        document.save()
+        events.document_changed(document.pk)
+    return {"page_count": extraction.page_count, "metadata_filled": changed}
 
 
 @on_give_up(process_version)

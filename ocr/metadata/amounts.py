@@ -38,9 +38,13 @@ _MIXED_NUMBER = (
 _NOT_AFTER = r"(?<![0-9A-Za-z.,\-/△▲数何])"
 _NOT_BEFORE = r"(?![0-9A-Za-z]|[.,/\-][0-9])"
 
+# After a yen sign, OCR often reads a thousands comma as a full stop (¥1.234,000): yen
+# have no decimals, so 3-digit groups split by either mark are one grouped number.
+_OCR_GROUPED = r"[0-9]{1,3}(?:[.,][0-9]{3})+"
 # A backslash is the yen sign in Japanese encodings; not after a path-like character.
 _YEN_SIGN_AMOUNT = re.compile(
-    rf"(?:¥|(?<![A-Za-z0-9:\\])\\) *(?P<number>{_ARABIC}){_NOT_BEFORE}(?: *(?:-|※|也))?"
+    rf"(?:¥|(?<![A-Za-z0-9:\\])\\) *(?P<number>{_OCR_GROUPED}|{_ARABIC}){_NOT_BEFORE}"
+    r"(?: *(?:-|※|也))?"
 )
 # 金 opens a formal amount only at the start of a phrase (金壱萬円也, 請求金額 金1,000円), not
 # inside a word (料金, 補助金): the negated class also matches at the start of the text.
@@ -110,7 +114,9 @@ def find_amounts(text: str) -> list[Candidate[int]]:
         number = match["number"] + (match["unit"] or "")
         add(parse_japanese_number(number), match.span(), "formal" if match["kin"] else "yen_suffix")
     for match in _YEN_SIGN_AMOUNT.finditer(text):
-        add(parse_japanese_number(match["number"]), match.span(), "yen_sign")
+        number = match["number"]
+        notes = ("OCR: '.' read as a thousands separator",) if "." in number else ()
+        add(parse_japanese_number(number.replace(".", ",")), match.span(), "yen_sign", notes)
     for pattern in (_LABELLED_PLAIN_AMOUNT, _CAPTIONED_PLAIN_AMOUNT):
         for match in pattern.finditer(text):
             span = match.span("number")

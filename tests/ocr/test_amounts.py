@@ -143,3 +143,22 @@ def test_captioned_small_numbers_need_a_label(number, unit):
 def test_amounts_in_a_sentence_are_found(yen):
     text = f"本契約の契約金額は、金{yen:,}円(消費税込)とする。"
     assert [c.value for c in find_amounts(text)] == [yen]
+
+
+@pytest.mark.parametrize(
+    ("ocr_text", "expected"),
+    [
+        ("請求金額 \\1.234,000-", 1_234_000),  # what Tesseract reads for ¥1,234,000-
+        ("¥12.345", 12_345),
+        ("¥1.234.567-", 1_234_567),
+    ],
+)
+def test_a_full_stop_misread_for_a_comma_after_a_yen_sign(ocr_text, expected):
+    (found,) = find_amounts(ocr_text)
+    assert found.value == expected
+    assert any("OCR" in note for note in found.notes)
+
+
+def test_a_decimal_without_a_yen_sign_is_still_not_money():
+    assert find_amounts("比率 1.234,5") == []
+    assert find_amounts("¥3.5") == []  # not 3-digit groups: no reading at all

@@ -1,0 +1,173 @@
+"""Text of a born-digital PDF page in reading order, horizontal or vertical (縦書き).
+
+pdfplumber gives every glyph with its box in display space (the page's /Rotate applied).
+Vertical Japanese reaches us in two shapes: an Identity-V (or UniJIS-UCS2-V) font whose
+glyphs are upright but advance downwards, or horizontal glyphs drawn with a rotated text
+matrix. In both the *content stream order* of consecutive glyphs runs down the page, so
+the writing direction is read from geometry, not from font names: each pair of
+consecutive glyphs that sit one under the other (same column, next glyph just below)
+is a vertical link, each pair side by side on one line a horizontal link; the page is
+vertical when vertical links outnumber horizontal ones. Vertical pages are read column by
+column, right to left, each column top to bottom.
+
+A page whose text layer is missing or junk (``(cid:NN)`` glyphs without a Unicode
+mapping, U+FFFD, private-use code points) is reported as such so the caller can OCR it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["PageText", "page_text", "text_layer_problem"]
+
+
+@dataclass(frozen=True)
+class TextWord:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True)
+class PageText:
+    text: str
+    words: tuple[TextWord, ...]
+    direction: str  # "horizontal" | "vertical"
+    images: tuple[tuple[float, float, float, float], ...] = ()  # x0, top, x1, bottom
+
+
+def _glyphs_and_images(page: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """pdfplumber's char and image dicts, without converting every other object.
+
+    ``page.chars`` makes pdfplumber turn every object of the page into a dict, the curves
+    and rectangles of a table included (a third of the time on table-heavy pages); only
+    glyphs and images are needed here. The dicts are made by pdfplumber's own
+    ``process_object``, so they are the same as ``page.chars`` gives.
+    """
+    from pdfminer.layout import LTChar, LTContainer, LTImage
+
+    chars: list[dict[str, Any]] = []
+    images: list[dict[str, Any]] = []
+
+    def walk(objects: Any) -> None:
+        for obj in objects:
+            if isinstance(obj, LTContainer):
+                walk(obj._objs)
+            elif isinstance(obj, LTChar):
+                chars.append(page.process_object(obj))
+            elif isinstance(obj, LTImage):
+                images.append(page.process_object(obj))
+
+    walk(page.layout._objs)
+    return chars, images
+
+
+def _is_space(text: str) -> bool:
+    return not text.strip()
+
+
+def _size(char: dict[str, Any]) -> float:
+    return max(char["x1"] - char["x0"], char["bottom"] - char["top"], 0.1)
+
+
+def writing_direction(chars: list[dict[str, Any]]) -> str:
+    vertical = horizontal = 0
+    previous = None
+    for char in chars:
+        if _is_space(char["text"]):
+            continue
+        if previous is not None:
+            size = _size(previous)
+            dx = (char["x0"] + char["x1"] - previous["x0"] - previous["x1"]) / 2
+            dy = (char["top"] + char["bottom"] - previous["top"] - previous["bottom"]) / 2
+            if 0 < dy < 2.5 * size and abs(dx) < 0.35 * size:
+                vertical += 1
+            elif 0 < dx < 2.5 * size and abs(dy) < 0.35 * size:
+                horizontal += 1
+        previous = char
+    return "vertical" if vertical > horizontal else "horizontal"
+
+
+def _columns(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Group glyphs into columns (right to left), each sorted top to bottom."""
+    columns: list[dict[str, Any]] = []
+    for char in sorted(chars, key=lambda c: -(c["x0"] + c["x1"])):
+        centre = (char["x0"] + char["x1"]) / 2
+        for column in columns:
+            if column["x0"] <= centre <= column["x1"]:
+                column["chars"].append(char)
+                break
+        else:
+            columns.append({"x0": char["x0"], "x1": char["x1"], "chars": [char]})
+    ordered = sorted(columns, key=lambda c: -(c["x0"] + c["x1"]))
+    return [sorted(column["chars"], key=lambda c: (c["top"], c["x0"])) for column in ordered]
+
+
+def _vertical_text(chars: list[dict[str, Any]]) -> PageText:
+    lines: list[str] = []
+    words: list[TextWord] = []
+    for column in _columns([c for c in chars if not _is_space(c["text"]) or c["text"] == "\u3000"]):
+        # Split a column where a gap of more than two glyphs separates two runs of text.
+        run: list[dict[str, Any]] = []
+        for char in [*column, None]:
+            if run and (char is None or char["top"] - run[-1]["bottom"] > 2 * _size(run[-1])):
+                text = "".join(c["text"] for c in run)
+                lines.append(text)
+                if text.strip():
+                    words.append(
+                        TextWord(
+                            text=text.strip(),
+                            x0=min(c["x0"] for c in run),
+                            top=run[0]["top"],
+                            x1=max(c["x1"] for c in run),
+                            bottom=run[-1]["bottom"],
+                        )
+                    )
+                run = []
+            if char is not None:
+                run.append(char)
+    return PageText("\n".join(lines), tuple(words), "vertical")
+
+
+def page_text(page: Any) -> PageText:
+    """Reading-order text and words of a pdfplumber page."""
+    from pdfplumber import utils
+
+    chars, images = _glyphs_and_images(page)
+    boxes = tuple((i["x0"], i["top"], i["x1"], i["bottom"]) for i in images)
+    if writing_direction(chars) == "vertical":
+        vertical = _vertical_text(chars)
+        return PageText(vertical.text, vertical.words, "vertical", boxes)
+    # what page.extract_text() and page.extract_words() do, on these chars
+    textmap = utils.chars_to_textmap(
+        chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height
+    )
+    words = tuple(
+        TextWord(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+        for w in utils.extract_words(chars)
+    )
+    return PageText(textmap.as_string, words, "horizontal", boxes)
+
+
+def text_layer_problem(page: Any, found: PageText) -> str | None:
+    """Why this page's text layer cannot be used (then OCR it), or None when it can."""
+    text = found.text
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return "no text layer"
+    junk = text.count("(cid:") * 6  # "(cid:12)" counts as the glyph it replaces, ~1 char
+    junk += sum(1 for ch in visible if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
+    if junk / len(visible) > 0.1:
+        return "text layer is unmapped glyphs ((cid:NN), U+FFFD)"
+    if len(visible) < 20 and found.images:
+        covered = sum(
+            max(0.0, (min(x1, page.width) - max(x0, 0)))
+            * max(0.0, (min(bottom, page.height) - max(top, 0)))
+            for x0, top, x1, bottom in found.images
+        )
+        if covered > 0.5 * page.width * page.height:
+            return "scanned page with a few words of text"
+    return None

@@ -1,0 +1,173 @@
+"""One Tesseract subprocess per page: text, word boxes and the invisible text layer at once.
+
+``pytesseract.run_and_get_multiple_output`` does produce several outputs from one run, but
+it accepts no ``config`` (so no ``--psm 5`` for ``jpn_vert``, no ``-c textonly_pdf=1``),
+takes the command from the module-global ``pytesseract.tesseract_cmd`` and the environment
+from ``os.environ``. A worker that runs pages in threads, sets ``OMP_THREAD_LIMIT=1`` for
+Tesseract only and kills a hanging page needs none of that global state, so this module
+runs the ``tesseract`` binary itself (same command line as pytesseract builds) and parses
+its TSV output.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["OcrResult", "OcrWord", "TesseractError", "TesseractTimeout", "detect_osd", "run"]
+
+
+class TesseractError(RuntimeError):
+    """Tesseract failed on a page (non-zero exit, missing output)."""
+
+
+class TesseractTimeout(TesseractError):
+    """Tesseract did not finish a page within its time limit; the process was killed."""
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float  # 0..100
+    block: int
+    paragraph: int
+    line: int
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    text: str  # Tesseract's own plain-text output (raw)
+    words: tuple[OcrWord, ...]
+    pdf: bytes | None  # the page's text-only PDF (invisible text), when asked for
+
+    @property
+    def mean_confidence(self) -> float:
+        """Mean word confidence weighted by word length (0 when nothing was read)."""
+        total = sum(len(w.text) for w in self.words)
+        if not total:
+            return 0.0
+        return sum(w.confidence * len(w.text) for w in self.words) / total
+
+    @property
+    def character_count(self) -> int:
+        return sum(len(w.text) for w in self.words)
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"  # one core per page; the worker runs pages in parallel
+    return env
+
+
+def _execute(args: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    # A process group of its own, so that a timeout kills whatever the command started.
+    proc = subprocess.Popen(
+        args,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_environment(),
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise TesseractTimeout(f"tesseract did not finish within {timeout:g} s") from None
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
+
+
+def _parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
+    words = []
+    for line in tsv.splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) < 12 or fields[0] != "5":
+            continue
+        text = fields[11].strip()
+        if not text:
+            continue
+        words.append(
+            OcrWord(
+                text=text,
+                left=int(fields[6]),
+                top=int(fields[7]),
+                width=int(fields[8]),
+                height=int(fields[9]),
+                confidence=max(0.0, float(fields[10])),
+                block=int(fields[2]),
+                paragraph=int(fields[3]),
+                line=int(fields[4]),
+            )
+        )
+    return tuple(words)
+
+
+def run(
+    image_path: str | os.PathLike[str],
+    *,
+    lang: str,
+    psm: int,
+    dpi: int,
+    timeout: float,
+    text_layer: bool,
+    command: str = "tesseract",
+) -> OcrResult:
+    """OCR one page image in a single Tesseract run: txt + tsv (+ text-only pdf)."""
+    with tempfile.TemporaryDirectory(prefix="kiroku-ocr-") as tmp:
+        base = Path(tmp) / "page"
+        args = [command, os.fspath(image_path), str(base), "-l", lang, "--psm", str(psm)]
+        args += ["--dpi", str(dpi)]
+        if text_layer:
+            args += ["-c", "textonly_pdf=1"]
+        args += ["txt", "tsv"] + (["pdf"] if text_layer else [])
+        done = _execute(args, timeout)
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise TesseractError(f"tesseract exited {done.returncode}: {' '.join(message[-3:])}")
+        try:
+            text = base.with_suffix(".txt").read_text(encoding="utf-8")
+            tsv = base.with_suffix(".tsv").read_text(encoding="utf-8")
+            pdf = base.with_suffix(".pdf").read_bytes() if text_layer else None
+        except FileNotFoundError as exc:
+            raise TesseractError(f"tesseract wrote no {Path(exc.filename).suffix} output") from exc
+    return OcrResult(text=text, words=_parse_tsv(tsv), pdf=pdf)
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotate: int  # degrees to rotate the image counter-clockwise to make it upright
+    confidence: float
+
+
+def detect_osd(
+    image_path: str | os.PathLike[str], *, timeout: float, command: str = "tesseract"
+) -> Orientation | None:
+    """Tesseract's orientation detection (``--psm 0 -l osd``); None when it cannot tell."""
+    done = _execute([command, os.fspath(image_path), "-", "--psm", "0", "-l", "osd"], timeout)
+    if done.returncode != 0:
+        return None
+    values = {}
+    for line in done.stdout.decode("utf-8", "replace").splitlines():
+        key, _, value = line.partition(":")
+        values[key.strip()] = value.strip()
+    try:
+        # "Rotate: 90" is how far to rotate clockwise; PIL rotates counter-clockwise.
+        return Orientation(
+            rotate=(360 - int(values["Rotate"])) % 360,
+            confidence=float(values["Orientation confidence"]),
+        )
+    except (KeyError, ValueError):
+        return None
