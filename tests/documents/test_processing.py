@@ -1,13 +1,13 @@
 """Processing with real Tesseract: text, archive PDF, metadata from the extracted text."""
 
 import io
-from pathlib import Path
 
 import pypdfium2
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from dms.documents.models import Document
+from tests.corpus import CORPUS
 from tests.documents.conftest import run_jobs
 from tests.documents.test_api import upload
 from tests.services import require
@@ -15,7 +15,6 @@ from tests.services import require
 pytestmark = [pytest.mark.django_db, pytest.mark.tesseract]
 
 FONT = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf"
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public-pdfs"
 INVOICE_LINES = [
     "請求書",
     "株式会社神戸印刷 御中",

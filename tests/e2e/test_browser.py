@@ -21,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus import CORPUS as SHARED_CORPUS
 from tests.e2e.stack import ROOT, make_scanned_pdf, running_stack
 
 FRONTEND = ROOT / "frontend"
 DIST = FRONTEND / "dist"
 CHROMIUM = Path(os.environ.get("KIROKU_E2E_CHROMIUM", "/usr/bin/chromium"))
 FONT = Path("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf")
-CORPUS = Path(os.environ.get("KIROKU_E2E_CORPUS", "/work/shared/corpus/public-pdfs"))
+CORPUS = Path(os.environ.get("KIROKU_E2E_CORPUS", str(SHARED_CORPUS)))
 BORN_DIGITAL = "nat06_meti_denki-yohin-kaishaku_excerpt.pdf"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 FLOW = Path(__file__).with_name("browser_flow.mjs")

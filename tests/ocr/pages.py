@@ -8,9 +8,6 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 FONT = Path("/usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf")
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "public-pdfs"
-if not CORPUS.is_dir():  # the work tree is /work/main, shared/ beside it
-    CORPUS = Path("/work/shared/corpus/public-pdfs")
 
 HORIZONTAL = [
     "住民票の写し等の交付申請書",
