@@ -18,7 +18,8 @@ from PIL import Image
 import ocr
 from ocr import ExtractOptions, extract
 from tests import services
-from tests.ocr.pages import CORPUS, HORIZONTAL, VERTICAL, cer, encode, render, squeeze
+from tests.corpus import CORPUS
+from tests.ocr.pages import HORIZONTAL, VERTICAL, cer, encode, render, squeeze
 
 PDF = "application/pdf"
 NAT23 = CORPUS / "nat23_courts_hanrei-092891_keiji.pdf"
