@@ -62,7 +62,9 @@ RSS_INTERVAL = 0.05
 TARGET_RATIO = 0.8
 TARGET_GROWTH = 50 * MiB
 SEND_CHUNK = 1 * MiB  # the HTTP client streams the file from disk in chunks of this size
-KIROKU_PART_SIZE = 8 * MiB  # dms.storage.base.CHUNK_SIZE, S3ObjectStore's default part size
+# S3ObjectStore's defaults (dms/storage/s3.py): 5 MiB parts, two in flight.
+KIROKU_PART_SIZE = 5 * MiB
+KIROKU_PARALLEL_PARTS = 2
 
 BENCH_DB = "kiroku_bench_upload"
 BENCH_BUCKET = "kiroku-bench-upload"
@@ -427,8 +429,8 @@ class S3Put:
         key = f"baseline/{uuid.uuid4().hex}"
         with NoncedFile(path) as data:
             if self.as_kiroku:
-                # as S3ObjectStore.put calls it for an upload: length unknown, 8 MiB parts,
-                # one part in flight
+                # as S3ObjectStore.put calls it for an upload: length unknown, 5 MiB parts,
+                # two parts in flight
                 self.client.put_object(
                     self.bucket,
                     key,
@@ -436,7 +438,7 @@ class S3Put:
                     -1,
                     content_type="application/pdf",
                     part_size=KIROKU_PART_SIZE,
-                    num_parallel_uploads=1,
+                    num_parallel_uploads=KIROKU_PARALLEL_PARTS,
                 )
             else:  # the SDK's defaults, length known
                 self.client.put_object(
@@ -586,7 +588,7 @@ def run_throughput(
         "  S3 put (SDK): minio put_object, length known, SDK defaults "
         "(5 MiB parts, 3 parts in parallel)\n"
         "  S3 put as store: put_object as S3ObjectStore.put calls it "
-        "(length unknown, 8 MiB parts, 1 part in flight) - diagnostic\n"
+        "(length unknown, 5 MiB parts, 2 parts in flight) - diagnostic\n"
         "  wkr CPU: gunicorn worker CPU seconds per GiB uploaded through the API"
     )
     for size, _ in SIZES:
