@@ -39,10 +39,12 @@ this class makes them behave the same:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,6 +91,8 @@ SHA256_TAG = "sha256"
 BYPASS_HEADER = "x-amz-bypass-governance-retention"
 MAX_PARTS = 10_000
 MIN_PART_SIZE = 5 * 1024 * 1024
+LEFTOVER_CHECKS = 3  # after a failed multipart upload: look for revived uploads this often
+LEFTOVER_CHECK_INTERVAL = 0.5  # seconds
 
 _NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"}
 _UNAVAILABLE = {"ServiceUnavailable", "SlowDown", "InternalError", "RequestTimeout"}
@@ -350,7 +354,7 @@ class S3ObjectStore:
             if expected_sha256:
                 metadata["sha256"] = expected_sha256
         del prefix
-        with self._errors(key):
+        with self._errors(key), self._no_leftover_uploads(key, data):
             result = self._client.put_object(
                 self.bucket,
                 key,
@@ -374,6 +378,30 @@ class S3ObjectStore:
         return PutResult(
             key=key, version_id=result.version_id, size=reader.size, sha256=reader.sha256
         )
+
+    @contextmanager
+    def _no_leftover_uploads(self, key: str, data: Any) -> Iterator[None]:
+        """Abort what a failed multipart upload of ``key`` left on the server.
+
+        minio aborts a failed upload itself, but with parts in flight on other threads a
+        part can still arrive after the abort and revive the upload on some servers
+        (versitygw): invisible, yet holding storage. Keys of originals and derived files are
+        unique, so every pending upload of ``key`` is this one.
+        """
+        try:
+            yield
+        except Exception:
+            if isinstance(data, io.BytesIO):  # a single PUT: no multipart upload was made
+                raise
+            for attempt in range(LEFTOVER_CHECKS):
+                if attempt:
+                    time.sleep(LEFTOVER_CHECK_INTERVAL)  # let in-flight parts land first
+                with contextlib.suppress(Exception):  # best effort: the original error wins
+                    listing = self._client._list_multipart_uploads(self.bucket, prefix=key)
+                    for upload in listing.uploads:
+                        if upload.object_name == key and upload.upload_id:
+                            self._client._abort_multipart_upload(self.bucket, key, upload.upload_id)
+            raise
 
     def _tag_sha256(self, key: str, version_id: str, digest: str) -> None:
         tags = Tags(for_object=True)
