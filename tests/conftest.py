@@ -6,10 +6,21 @@ green run always means the real services were exercised.
 """
 
 import os
+import secrets
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from dms.storage import build_object_store
 from tests import services
+from tests.services import require
+from tests.storage.helpers import (
+    TEST_BUCKET_PREFIX,
+    empty_bucket,
+    grant_governance_bypass,
+    raw_client,
+    s3_config_for,
+)
 
 
 def pytest_sessionstart(session):
@@ -24,3 +35,21 @@ def pytest_sessionstart(session):
 def _fast_password_hashing(settings):
     """Tests create many users; real PBKDF2 rounds would dominate their run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def s3_bucket():
+    """A fresh bucket, with Object Lock, for this session on the real S3 server."""
+    require("s3")
+    client = raw_client()
+    cutoff = datetime.now(UTC) - timedelta(hours=1)
+    for old in client.list_buckets():
+        created = old.creation_date
+        if old.name.startswith(TEST_BUCKET_PREFIX) and created and created < cutoff:
+            empty_bucket(client, old.name)
+    bucket = TEST_BUCKET_PREFIX + secrets.token_hex(6)
+    health = build_object_store(s3_config_for(bucket)).health()  # creates the bucket
+    assert health["status"] == "ok", health
+    grant_governance_bypass(client, bucket)
+    yield bucket
+    empty_bucket(client, bucket)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -135,12 +136,9 @@ class DocumentViewSet(
                 raise ValidationError({"ordering": _("並べ替えの指定が不正です。")})
             documents = documents.order_by(ordering, "-id")
             page = self.paginate_queryset(documents)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, DjangoValidationError) as exc:
+            # e.g. ids=abc, or a malformed date that the model field refuses
             raise ValidationError({"filters": _("検索条件の値が不正です。")}) from exc
-        except Exception as exc:  # e.g. a malformed date reaching the database
-            if exc.__class__.__name__ == "ValidationError":
-                raise ValidationError({"filters": _("検索条件の値が不正です。")}) from exc
-            raise
         return self.get_paginated_response(DocumentListSerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

@@ -9,6 +9,7 @@ copy is dropped and the version points at the existing blob (content addressing)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import unicodedata
 import uuid
@@ -146,6 +147,24 @@ def _blob_for(stored: StoredOriginal) -> tuple[Blob, bool]:
     )
 
 
+@contextlib.contextmanager
+def _recording(stored: StoredOriginal):
+    """One transaction that records ``stored``; yields ``(blob, is_new_blob)``.
+
+    If the transaction fails, the stored object is removed again. If the same bytes were
+    stored before, the new copy is removed after the commit and the blob is shared.
+    """
+    try:
+        with transaction.atomic():
+            blob, new_blob = _blob_for(stored)
+            yield blob, new_blob
+    except Exception:
+        discard(stored)
+        raise
+    if not new_blob:
+        discard(stored)
+
+
 def record_upload(
     stored: StoredOriginal,
     *,
@@ -160,42 +179,34 @@ def record_upload(
     """Write Document, Version, job and audit entry in one transaction (see module doc)."""
     from dms.documents.processing import process_version
 
-    new_blob = False
-    try:
-        with transaction.atomic():
-            blob, new_blob = _blob_for(stored)
-            document = Document.objects.create(
-                title=title or stored.filename.rsplit(".", 1)[0],
-                document_type=document_type,
-                department=department,
-                created_by=user,
-                source=source,
-                status=Status.QUEUED,
-                document_date=document_date,
-                metadata_set_by_person=["document_date"] if document_date else [],
-            )
-            version = Version.objects.create(
-                document=document,
-                number=1,
-                blob=blob,
-                original_filename=stored.filename,
-                created_by=user,
-            )
-            process_version.enqueue(version.pk)
-            events.document_changed(document.pk)
-            trail.record(
-                actor=user,
-                action="create",
-                target=document,
-                request=request,
-                content_sha256=blob.sha256,
-                details={"version": 1, "filename": stored.filename, "source": source},
-            )
-    except Exception:
-        discard(stored)
-        raise
-    if not new_blob:
-        discard(stored)  # the same bytes were stored before: keep one copy
+    with _recording(stored) as (blob, new_blob):
+        document = Document.objects.create(
+            title=title or stored.filename.rsplit(".", 1)[0],
+            document_type=document_type,
+            department=department,
+            created_by=user,
+            source=source,
+            status=Status.QUEUED,
+            document_date=document_date,
+            metadata_set_by_person=["document_date"] if document_date else [],
+        )
+        version = Version.objects.create(
+            document=document,
+            number=1,
+            blob=blob,
+            original_filename=stored.filename,
+            created_by=user,
+        )
+        process_version.enqueue(version.pk)
+        events.document_changed(document.pk)
+        trail.record(
+            actor=user,
+            action="create",
+            target=document,
+            request=request,
+            content_sha256=blob.sha256,
+            details={"version": 1, "filename": stored.filename, "source": source},
+        )
     document.has_known_content = not new_blob  # only then can there be duplicates
     return document
 
@@ -204,38 +215,30 @@ def record_new_version(stored: StoredOriginal, *, document, user, request=None, 
     """A new file for an existing document: version n+1; earlier versions stay as they are."""
     from dms.documents.processing import process_version
 
-    new_blob = False
-    try:
-        with transaction.atomic():
-            locked = Document.objects.select_for_update().get(pk=document.pk)
-            blob, new_blob = _blob_for(stored)
-            number = (
-                locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
-            ) + 1
-            version = Version.objects.create(
-                document=locked,
-                number=number,
-                blob=blob,
-                original_filename=stored.filename,
-                created_by=user,
-                comment=comment,
-            )
-            Document.objects.filter(pk=locked.pk).update(status=Status.QUEUED, error="")
-            process_version.enqueue(version.pk)
-            events.document_changed(locked.pk)
-            trail.record(
-                actor=user,
-                action="new_version",
-                target=locked,
-                request=request,
-                content_sha256=blob.sha256,
-                details={"version": number, "filename": stored.filename},
-            )
-    except Exception:
-        discard(stored)
-        raise
-    if not new_blob:
-        discard(stored)
+    with _recording(stored) as (blob, _new_blob):
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        number = (
+            locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        version = Version.objects.create(
+            document=locked,
+            number=number,
+            blob=blob,
+            original_filename=stored.filename,
+            created_by=user,
+            comment=comment,
+        )
+        Document.objects.filter(pk=locked.pk).update(status=Status.QUEUED, error="")
+        process_version.enqueue(version.pk)
+        events.document_changed(locked.pk)
+        trail.record(
+            actor=user,
+            action="new_version",
+            target=locked,
+            request=request,
+            content_sha256=blob.sha256,
+            details={"version": number, "filename": stored.filename},
+        )
     return version
 
 

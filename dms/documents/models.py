@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from dms.accounts.models import Department
+from dms.documents.permissions import department_ids_with_authority
 
 
 def fiscal_year_of(day: dt.date) -> int:
@@ -84,8 +85,6 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         if user.sees_everything:
             return self
-        from dms.documents.permissions import department_ids_with_authority
-
         department_ids = department_ids_with_authority(user)
         visible = (
             models.Q(department_id__in=department_ids)

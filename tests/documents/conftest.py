@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from dms.accounts.models import Department, Role, User
 from dms.jobs.worker import Worker
 from tests.services import implementation_params
-from tests.storage.conftest import s3_bucket, s3_config_for  # noqa: F401 (fixture)
+from tests.storage.helpers import s3_config_for
 
 
 @pytest.fixture(params=implementation_params("local", "s3"))

@@ -79,6 +79,10 @@ def test_list_filters_and_orders(store, clients, org):
     assert [doc["title"] for doc in listed["results"]] == ["請求書B", "請求書C"]
     assert clients["tanaka"].get("/api/documents/?ordering=nonsense").status_code == 400
     assert clients["tanaka"].get("/api/documents/?created_after=not-a-date").status_code == 400
+    assert clients["tanaka"].get("/api/documents/?ids=1,abc").status_code == 400
+    first_id = listed["results"][0]["id"]
+    only = clients["tanaka"].get(f"/api/documents/?ids={first_id}").json()
+    assert [doc["id"] for doc in only["results"]] == [first_id]
     fiscal = dt.date.today().year if dt.date.today().month >= 4 else dt.date.today().year - 1
     assert clients["tanaka"].get(f"/api/documents/?fiscal_year={fiscal}").json()["count"] == 3
 

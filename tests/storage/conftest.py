@@ -10,39 +10,15 @@ left by earlier sessions (older than an hour) are swept the same way.
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from dms.storage import ObjectStore, build_object_store
-from tests.services import implementation_params, require
+from tests.services import implementation_params
 from tests.storage.helpers import (
-    TEST_BUCKET_PREFIX,
-    empty_bucket,
-    grant_governance_bypass,
-    raw_client,
     s3_config_for,
 )
-
-
-@pytest.fixture(scope="session")
-def s3_bucket():
-    """A fresh bucket, with Object Lock, for this session on the real S3 server."""
-    require("s3")
-    client = raw_client()
-    cutoff = datetime.now(UTC) - timedelta(hours=1)
-    for old in client.list_buckets():
-        created = old.creation_date
-        if old.name.startswith(TEST_BUCKET_PREFIX) and created and created < cutoff:
-            empty_bucket(client, old.name)
-    bucket = TEST_BUCKET_PREFIX + secrets.token_hex(6)
-    health = build_object_store(s3_config_for(bucket)).health()  # creates the bucket
-    assert health["status"] == "ok", health
-    grant_governance_bypass(client, bucket)
-    yield bucket
-    empty_bucket(client, bucket)
 
 
 @pytest.fixture(params=implementation_params("local", "s3"))
