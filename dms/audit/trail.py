@@ -37,7 +37,9 @@ def record(
     document_id = getattr(target, "document_id", None)
     if target.__class__.__name__ == "Document":
         document_id = target.pk
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: an entry that cannot be written must
+    # fail the action it records (and it saves two round trips per entry).
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditEntry(
             sequence=head.sequence + 1,

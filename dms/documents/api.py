@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -82,6 +83,15 @@ def _duplicates(user, document) -> list[int]:
     )
 
 
+def _with_versions(document: Document) -> Document:
+    """Load the versions a detail response shows in one query (with blob and creator)."""
+    prefetch_related_objects(
+        [document],
+        Prefetch("versions", queryset=Version.objects.select_related("blob", "created_by")),
+    )
+    return document
+
+
 class DocumentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -144,7 +154,7 @@ class DocumentViewSet(
     def retrieve(self, request, *args, **kwargs):
         document = self.get_object()
         trail.record(actor=request.user, action="view", target=document, request=request)
-        body = DocumentDetailSerializer(document, context={"request": request}).data
+        body = DocumentDetailSerializer(_with_versions(document), context={"request": request}).data
         body["duplicates"] = _duplicates(request.user, document)
         return Response(body)
 
@@ -209,7 +219,7 @@ class DocumentViewSet(
             if uploads[0].stored:
                 ingest.discard(uploads[0].stored)
             raise
-        body = DocumentDetailSerializer(document, context={"request": request}).data
+        body = DocumentDetailSerializer(_with_versions(document), context={"request": request}).data
         body["duplicates"] = _duplicates(request.user, document)
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -27,9 +27,25 @@ def document_changed(document_id: int) -> int:
     """Record a change of ``document_id`` (call inside the changing transaction)."""
     from dms.documents.models import Document
 
-    with transaction.atomic():
+    # No savepoint: if this fails the change it belongs to must fail with it.
+    with transaction.atomic(savepoint=False):
         Document.objects.filter(pk=document_id).update(revision=F("revision") + 1)
         revision = Document.objects.values_list("revision", flat=True).get(pk=document_id)
-        for task in _subscribers:
-            task.enqueue(document_id, revision)
+        _notify(document_id, revision)
     return revision
+
+
+def document_created(document) -> int:
+    """Record a document just created in this transaction with its first revision.
+
+    Nobody else can see the row yet, so its revision is known without a round trip.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("document_created must run inside the creating transaction")
+    _notify(document.pk, document.revision)
+    return document.revision
+
+
+def _notify(document_id: int, revision: int) -> None:
+    for task in _subscribers:
+        task.enqueue(document_id, revision)

@@ -136,15 +136,26 @@ def discard(stored: StoredOriginal) -> None:
 
 
 def _blob_for(stored: StoredOriginal) -> tuple[Blob, bool]:
-    return Blob.objects.get_or_create(
-        sha256=stored.put.sha256,
-        defaults={
-            "key": stored.put.key,
-            "store_version_id": stored.put.version_id,
-            "size": stored.put.size,
-            "media_type": stored.media_type,
-        },
+    """The blob of these bytes, and whether this upload made it.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` then a read: two round trips and no savepoint, and
+    two uploads of the same new bytes at once still end with one blob (the other copy is
+    discarded after the commit).
+    """
+    Blob.objects.bulk_create(
+        [
+            Blob(
+                sha256=stored.put.sha256,
+                key=stored.put.key,
+                store_version_id=stored.put.version_id,
+                size=stored.put.size,
+                media_type=stored.media_type,
+            )
+        ],
+        ignore_conflicts=True,
     )
+    blob = Blob.objects.get(sha256=stored.put.sha256)
+    return blob, (blob.key == stored.put.key and blob.store_version_id == stored.put.version_id)
 
 
 @contextlib.contextmanager
@@ -189,6 +200,7 @@ def record_upload(
             status=Status.QUEUED,
             document_date=document_date,
             metadata_set_by_person=["document_date"] if document_date else [],
+            revision=1,
         )
         version = Version.objects.create(
             document=document,
@@ -198,7 +210,7 @@ def record_upload(
             created_by=user,
         )
         process_version.enqueue(version.pk)
-        events.document_changed(document.pk)
+        events.document_created(document)
         trail.record(
             actor=user,
             action="create",
@@ -208,6 +220,7 @@ def record_upload(
             details={"version": 1, "filename": stored.filename, "source": source},
         )
     document.has_known_content = not new_blob  # only then can there be duplicates
+    document.latest_version = version  # what the response shows, without reading it back
     return document
 
 

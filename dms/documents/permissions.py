@@ -9,8 +9,16 @@ records officer's role; a share grants reading only.
 from dms.accounts.models import Department
 
 
-def department_ids_with_authority(user) -> set[int]:
-    """The user's departments and everything below them."""
+def department_ids_with_authority(user) -> frozenset[int]:
+    """The user's departments and everything below them.
+
+    Kept on the user object, which lives for one request, since a request asks more than
+    once (may upload here? may change this?); a change of the user's memberships drops it
+    (``forget_authority``).
+    """
+    cached = user.__dict__.get(_AUTHORITY)
+    if cached is not None:
+        return cached
     ids = set(user.departments.values_list("id", flat=True))
     frontier = set(ids)
     while frontier:
@@ -19,7 +27,15 @@ def department_ids_with_authority(user) -> set[int]:
             - ids
         )
         ids |= frontier
-    return ids
+    user.__dict__[_AUTHORITY] = frozenset(ids)
+    return user.__dict__[_AUTHORITY]
+
+
+_AUTHORITY = "_kiroku_authority"
+
+
+def forget_authority(user) -> None:
+    user.__dict__.pop(_AUTHORITY, None)
 
 
 def can_change(user, document) -> bool:
