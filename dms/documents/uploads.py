@@ -55,9 +55,11 @@ class _Pipe:
 
     # reader side
     def read(self, n: int = -1) -> bytes:
-        # Collect whole chunks and join once: appending to one bytes object would copy
-        # every byte again for each chunk (quadratic in the part size).
-        parts, have = [self._buffer] if self._buffer else [], len(self._buffer)
+        # Collect whole chunks and join once, splitting only the chunk that overshoots:
+        # every byte is copied once here (appending to one bytes object, or slicing the
+        # joined result, would copy it again).
+        parts, have = ([self._buffer], len(self._buffer)) if self._buffer else ([], 0)
+        self._buffer = b""
         while not self._ended and (n < 0 or have < n):
             item = self._queue.get()
             if item is self._EOF:
@@ -68,12 +70,11 @@ class _Pipe:
             else:
                 parts.append(item)
                 have += len(item)
-        data = b"".join(parts)
-        if n < 0 or len(data) <= n:
-            self._buffer = b""
-            return data
-        self._buffer = data[n:]
-        return data[:n]
+        if 0 <= n < have:
+            last = parts[-1]
+            keep = len(last) - (have - n)
+            parts[-1], self._buffer = last[:keep], last[keep:]
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class StoredUpload:

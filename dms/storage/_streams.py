@@ -113,17 +113,22 @@ class PrefixedReader:
     """``read(n)`` over already-read ``prefix`` bytes followed by the rest of ``source``."""
 
     def __init__(self, prefix: bytes, source: Any):
-        self._prefix: memoryview | None = memoryview(prefix)
+        self._prefix = bytes(prefix)
+        self._offset = 0
         self._source = source
 
     def read(self, n: int = -1) -> bytes:
-        if self._prefix is not None:
-            if n is None or n < 0:
-                data = bytes(self._prefix) + self._source.read()
-                self._prefix = None
-                return data
-            data = bytes(self._prefix[:n])
-            self._prefix = self._prefix[n:] if len(self._prefix) > n else None
-            if data:
-                return data
-        return self._source.read(n)
+        left = len(self._prefix) - self._offset
+        if left <= 0:
+            return self._source.read(n)
+        if n is None or n < 0:
+            data = self._prefix[self._offset :] + self._source.read()
+        elif n >= left:
+            # The usual case, a whole first part: handed on without a copy.
+            data = self._prefix if self._offset == 0 else self._prefix[self._offset :]
+        else:
+            data = self._prefix[self._offset : self._offset + n]
+            self._offset += n
+            return data
+        self._prefix, self._offset = b"", 0  # the prefix is consumed: let it go
+        return data
