@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import inspect
 import json
 import os
 import secrets
@@ -51,6 +52,8 @@ import urllib3
 from minio import Minio
 from minio.error import S3Error
 
+from dms.storage.s3 import S3ObjectStore
+
 ROOT = Path(__file__).resolve().parent.parent
 MiB = 1024 * 1024
 
@@ -62,9 +65,10 @@ RSS_INTERVAL = 0.05
 TARGET_RATIO = 0.8
 TARGET_GROWTH = 50 * MiB
 SEND_CHUNK = 1 * MiB  # the HTTP client streams the file from disk in chunks of this size
-# S3ObjectStore's defaults (dms/storage/s3.py): 5 MiB parts, two in flight.
-KIROKU_PART_SIZE = 5 * MiB
-KIROKU_PARALLEL_PARTS = 2
+# S3ObjectStore's defaults (dms/storage/s3.py), read from it so the diagnostic follows.
+_STORE_DEFAULTS = inspect.signature(S3ObjectStore.__init__).parameters
+KIROKU_PART_SIZE = _STORE_DEFAULTS["part_size"].default
+KIROKU_PARALLEL_PARTS = _STORE_DEFAULTS["parallel_parts"].default
 
 BENCH_DB = "kiroku_bench_upload"
 BENCH_BUCKET = "kiroku-bench-upload"
@@ -271,7 +275,7 @@ class Server:
     log_path: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        self.log_path = self.workdir / "gunicorn.log"
+        self.log_path = self.workdir / f"gunicorn-{self.wsgi}.log"
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
@@ -417,6 +421,30 @@ class KirokuClient:
             )
 
 
+class FloorClient:
+    """A raw ``PUT`` of the file to the bare pass-through app (``upload_floor_app``)."""
+
+    def __init__(self, server: Server):
+        self.server = server
+
+    def upload(self, path: Path) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=600)
+        try:
+            with NoncedFile(path) as data:
+                conn.putrequest("PUT", "/", skip_accept_encoding=True)
+                conn.putheader("Content-Type", "application/pdf")
+                conn.putheader("Content-Length", str(data.size))
+                conn.endheaders()
+                while chunk := data.read(SEND_CHUNK):
+                    conn.send(chunk)
+            response = conn.getresponse()
+            body = response.read()
+        finally:
+            conn.close()
+        if response.status != 201:
+            raise BenchError(f"bare pass-through answered {response.status}: {body[:300]!r}")
+
+
 class S3Put:
     """The baseline: ``minio`` ``put_object`` of the same bytes to the same bucket."""
 
@@ -429,8 +457,8 @@ class S3Put:
         key = f"baseline/{uuid.uuid4().hex}"
         with NoncedFile(path) as data:
             if self.as_kiroku:
-                # as S3ObjectStore.put calls it for an upload: length unknown, 5 MiB parts,
-                # two parts in flight
+                # as S3ObjectStore.put calls it for an upload: length unknown, its part
+                # size and parts in flight
                 self.client.put_object(
                     self.bucket,
                     key,
@@ -567,7 +595,8 @@ def run_throughput(
     )
     header = (
         f"{'size':>8} {'N':>3} {'S3 put (SDK)':>13} {'Kiroku API':>11} "
-        f"{'ratio':>6} {'target':>7} {'result':>6}   {'S3 put as store':>15} {'wkr CPU':>9}"
+        f"{'ratio':>6} {'target':>7} {'result':>6}   {'bare WSGI':>9} {'ratio':>6} "
+        f"{'S3 put as store':>15} {'wkr CPU':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -576,19 +605,26 @@ def run_throughput(
         base = statistics.median(rates["baseline"])
         kiroku = statistics.median(rates["kiroku"])
         as_store = statistics.median(rates["as_store"])
+        floor = statistics.median(rates["floor"])
         ratio = kiroku / base
         ok = ratio >= TARGET_RATIO
         all_ok &= ok
         print(
             f"{fmt_size(size):>8} {count:>3} {base:>13.1f} {kiroku:>11.1f} {ratio:>6.2f} "
             f"{'>= ' + str(TARGET_RATIO):>7} {'PASS' if ok else 'FAIL':>6}   "
+            f"{floor:>9.1f} {floor / base:>6.2f} "
             f"{as_store:>15.1f} {worker_cpu[size]:>6.1f} s/GiB"
         )
     print(
         "  S3 put (SDK): minio put_object, length known, SDK defaults "
         "(5 MiB parts, 3 parts in parallel)\n"
+        "  bare WSGI: the least an upload endpoint can do (benchmarks/upload_floor_app.py: "
+        "gunicorn, no Django,\n    no multipart, no hashing, no database; the raw body "
+        "put with its length known) - diagnostic:\n    its ratio is the ceiling for any "
+        "Python web front on this machine\n"
         "  S3 put as store: put_object as S3ObjectStore.put calls it "
-        "(length unknown, 5 MiB parts, 2 parts in flight) - diagnostic\n"
+        f"(length unknown, {KIROKU_PART_SIZE // MiB} MiB parts, {KIROKU_PARALLEL_PARTS} "
+        "parts in flight) - diagnostic\n"
         "  wkr CPU: gunicorn worker CPU seconds per GiB uploaded through the API"
     )
     for size, _ in SIZES:
@@ -600,6 +636,7 @@ def run_throughput(
         ms = {name: size / MiB / statistics.median(results[size][name]) * 1000 for name in names}
         print(
             f"  per upload {fmt_size(size)}: S3 put {ms['baseline']:.1f} ms, "
+            f"bare WSGI {ms['floor']:.1f} ms (+{ms['floor'] - ms['baseline']:.1f} ms), "
             f"Kiroku {ms['kiroku']:.1f} ms (+{ms['kiroku'] - ms['baseline']:.1f} ms)"
         )
     return all_ok
@@ -640,6 +677,7 @@ def main(argv: list[str] | None = None) -> int:
     memory_size = args.memory_mib * MiB
     env = dict(os.environ)
     server = Server(env=env, workdir=workdir, wsgi=args.wsgi)
+    floor_server = Server(env=env, workdir=workdir, wsgi="benchmarks.upload_floor_app")
     bucket_made = False
     try:
         log(f"scratch database {BENCH_DB} and bucket {BENCH_BUCKET} (Object Lock)")
@@ -668,6 +706,8 @@ def main(argv: list[str] | None = None) -> int:
 
         server.start()
         log(f"server: {' '.join(server.command()[2:])} (pid {server.process.pid})")
+        floor_server.start()
+        log(f"bare pass-through: {' '.join(floor_server.command()[2:])}")
         status, body = server.request(
             "POST", "/api/auth/token/", {"username": BENCH_USER, "password": password}
         )
@@ -682,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
         uploaders = {
             "baseline": S3Put(s3, BENCH_BUCKET, as_kiroku=False),
             "as_store": S3Put(s3, BENCH_BUCKET, as_kiroku=True),
+            "floor": FloorClient(floor_server),
             "kiroku": client,
         }
         throughput_ok = run_throughput(server, files, uploaders, args.rounds)
@@ -702,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         server.stop()
+        floor_server.stop()
         if bucket_made:
             remove_bucket(s3, BENCH_BUCKET)
         database.drop()
