@@ -16,9 +16,10 @@ In one run it
    after resetting it), after a 1 MiB warm-up upload on the fresh worker;
 3. throughput: uploads 1 MiB and 50 MiB files (N files per round, several rounds, warm-up
    first) with the plain ``minio`` SDK ``put_object`` to the same bucket (the baseline),
-   with ``put_object`` as Kiroku's store calls it (diagnostic), and over HTTP through the
-   API, the three taking turns file by file; prints the median rate per size and the
-   ratio Kiroku / baseline.
+   with ``put_object`` as Kiroku's store calls it (diagnostic), through a bare WSGI
+   pass-through to S3 (diagnostic floor: ``benchmarks/upload_floor_app.py``), and over
+   HTTP through the API, the four taking turns file by file; prints the median rate per
+   size and the ratio Kiroku / baseline.
 
 Every upload gets a fresh 32-byte nonce in its first line, on both sides, so that Kiroku's
 content addressing never takes its "same bytes again" path. It exits 0 whatever the
