@@ -107,28 +107,3 @@ class HashingReader:
             raise ChecksumMismatch("sha256", self._expected, digest)
         self.sha256 = digest
         self.finished = True
-
-
-class PrefixedReader:
-    """``read(n)`` over already-read ``prefix`` bytes followed by the rest of ``source``."""
-
-    def __init__(self, prefix: bytes, source: Any):
-        self._prefix = bytes(prefix)
-        self._offset = 0
-        self._source = source
-
-    def read(self, n: int = -1) -> bytes:
-        left = len(self._prefix) - self._offset
-        if left <= 0:
-            return self._source.read(n)
-        if n is None or n < 0:
-            data = self._prefix[self._offset :] + self._source.read()
-        elif n >= left:
-            # The usual case, a whole first part: handed on without a copy.
-            data = self._prefix if self._offset == 0 else self._prefix[self._offset :]
-        else:
-            data = self._prefix[self._offset : self._offset + n]
-            self._offset += n
-            return data
-        self._prefix, self._offset = b"", 0  # the prefix is consumed: let it go
-        return data

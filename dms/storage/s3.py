@@ -15,7 +15,10 @@ afterwards as the object tag ``sha256`` of that version (tags are per version an
 set on locked versions); ``head`` reads either.
 
 A few calls go through ``Minio._execute`` because the SDK has no public way to send
-``x-amz-bypass-governance-retention`` or to read the ``Server`` header; minio is pinned.
+``x-amz-bypass-governance-retention`` or to read the ``Server`` header, and multipart
+uploads use the SDK's own part calls (``_create_multipart_upload``, ``_upload_part``…)
+to stream without extra copies and to abort only once no part is in flight
+(``_put_parts``); minio is pinned and the contract tests run against a real server.
 
 Where S3 servers differ (versitygw 1.7 posix, the test server, compared with AWS/MinIO),
 this class makes them behave the same:
@@ -44,9 +47,9 @@ import io
 import logging
 import os
 import threading
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -56,12 +59,13 @@ import certifi
 import urllib3
 from minio import Minio
 from minio.commonconfig import Tags
+from minio.datatypes import Part
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
-from minio.helpers import md5sum_hash
+from minio.helpers import genheaders, md5sum_hash
 from minio.retention import Retention as MinioRetention
 from minio.xml import marshal
 
-from ._streams import HashingReader, PrefixedReader, as_reader
+from ._streams import HashingReader, as_reader
 from .base import (
     COMPLIANCE,
     GOVERNANCE,
@@ -91,8 +95,6 @@ SHA256_TAG = "sha256"
 BYPASS_HEADER = "x-amz-bypass-governance-retention"
 MAX_PARTS = 10_000
 MIN_PART_SIZE = 5 * 1024 * 1024
-LEFTOVER_CHECKS = 3  # after a failed multipart upload: look for revived uploads this often
-LEFTOVER_CHECK_INTERVAL = 0.5  # seconds
 
 _NOT_FOUND = {"NoSuchKey", "NoSuchVersion", "NoSuchObject", "ResourceNotFound"}
 _UNAVAILABLE = {"ServiceUnavailable", "SlowDown", "InternalError", "RequestTimeout"}
@@ -337,72 +339,98 @@ class S3ObjectStore:
         self._ensure_bucket()
         reader = HashingReader(as_reader(stream), length=length, expected_sha256=expected_sha256)
         part_size = self.part_size if length is None else self._part_size_for(length)
-        # Read the first part ourselves: if the stream ends within it, the digest is known
-        # (and checked) before anything is sent, and goes into the object's metadata.
-        prefix = reader.read_up_to(part_size + 1)
-        metadata: dict[str, str] = {}
-        if reader.finished:
-            data: Any = io.BytesIO(prefix)
-            size = len(prefix)
-            metadata["sha256"] = reader.sha256 or ""
+        content_type = content_type or "application/octet-stream"
+        lock = MinioRetention(retention.mode, retention.until) if retention else None
+        # Read up to two parts ahead: if the stream ends within the first, its digest is
+        # known (and checked) before anything is sent and goes into the object's metadata.
+        ahead = [reader.read_up_to(part_size)]
+        if not reader.finished:
+            ahead.append(reader.read_up_to(part_size))
+        if len(ahead) == 1 or not ahead[1]:
+            with self._errors(key):
+                result = self._client.put_object(
+                    self.bucket,
+                    key,
+                    io.BytesIO(ahead[0]),
+                    len(ahead[0]),
+                    content_type=content_type,
+                    metadata={"sha256": reader.sha256 or ""},  # type: ignore[arg-type]
+                    retention=lock,
+                    legal_hold=legal_hold,
+                )
+            version_id, tagged = result.version_id, True
         else:
-            # The rest is streamed part by part; the HashingReader raises ChecksumMismatch
-            # in the read that reaches the end, before the upload is completed, so minio
-            # aborts the multipart upload and nothing is stored.
-            data = PrefixedReader(prefix, reader)
-            size = length if length is not None else -1
-            if expected_sha256:
-                metadata["sha256"] = expected_sha256
-        del prefix
-        with self._errors(key), self._no_leftover_uploads(key, data):
-            result = self._client.put_object(
-                self.bucket,
-                key,
-                data,
-                size,
-                content_type=content_type or "application/octet-stream",
-                metadata=metadata,  # type: ignore[arg-type]
-                part_size=part_size,
-                # Parts in flight overlap reading, hashing and sending; three, as the SDK's
-                # default, keep pace with a plain put (benchmarks/upload.py), and with
-                # 5 MiB parts memory stays within the 50 MB budget (measured: 43 MiB).
-                num_parallel_uploads=self.parallel_parts,
-                retention=MinioRetention(retention.mode, retention.until) if retention else None,
-                legal_hold=legal_hold,
-            )
+            metadata = {"sha256": expected_sha256} if expected_sha256 else {}
+            headers = genheaders(metadata, None, None, lock, legal_hold)  # type: ignore[arg-type]
+            headers["Content-Type"] = content_type
+            with self._errors(key):
+                version_id = self._put_parts(key, headers, ahead, reader, part_size)
+            tagged = bool(expected_sha256)
         if not reader.finished or reader.sha256 is None:  # pragma: no cover - defensive
             raise ObjectStoreError(f"upload of {key!r} ended before its stream did")
-        if not result.version_id:
+        if not version_id:
             raise StoreMisconfigured(f"bucket {self.bucket!r} returned no version id")
-        if "sha256" not in metadata:
-            self._tag_sha256(key, result.version_id, reader.sha256)
-        return PutResult(
-            key=key, version_id=result.version_id, size=reader.size, sha256=reader.sha256
-        )
+        if not tagged:
+            self._tag_sha256(key, version_id, reader.sha256)
+        return PutResult(key=key, version_id=version_id, size=reader.size, sha256=reader.sha256)
 
-    @contextmanager
-    def _no_leftover_uploads(self, key: str, data: Any) -> Iterator[None]:
-        """Abort what a failed multipart upload of ``key`` left on the server.
+    def _put_parts(
+        self,
+        key: str,
+        headers: dict[str, str],
+        ahead: list[bytes],
+        reader: HashingReader,
+        part_size: int,
+    ) -> str | None:
+        """One multipart upload: the next part is read while earlier ones are sent.
 
-        minio aborts a failed upload itself, but with parts in flight on other threads a
-        part can still arrive after the abort and revive the upload on some servers
-        (versitygw): invisible, yet holding storage. Keys of originals and derived files are
-        unique, so every pending upload of ``key`` is this one.
+        Written here rather than left to ``Minio.put_object`` (which would take the stream
+        too) for two reasons. Its unknown-length loop copies every part twice (a look-ahead
+        byte glued on, then cut off): a fifth of the web worker's CPU on large uploads. And
+        on failure it aborts the upload while parts may still be in flight on its threads;
+        one landing after the abort revives the upload on some servers (versitygw),
+        invisible yet holding storage. Here every part in flight has finished before the
+        abort. The HashingReader raises ChecksumMismatch in the read that reaches the end,
+        so a stream that is not what the caller said is never completed.
         """
+        upload_id = self._client._create_multipart_upload(self.bucket, key, headers)
+        # Parts in flight overlap reading, hashing and sending; three (the SDK's default)
+        # keep pace with a plain put (benchmarks/upload.py) and with 5 MiB parts the web
+        # worker stays within its 50 MB memory budget (measured: 43 MiB).
+        slots = threading.Semaphore(self.parallel_parts)
+        pool = ThreadPoolExecutor(self.parallel_parts, thread_name_prefix="s3-part")
+        sent: list[Future] = []
+
+        def parts() -> Iterator[bytes]:
+            while ahead:
+                yield ahead.pop(0)  # let go of it once sent
+            while chunk := reader.read_up_to(part_size):
+                yield chunk
+
         try:
-            yield
-        except Exception:
-            if isinstance(data, io.BytesIO):  # a single PUT: no multipart upload was made
-                raise
-            for attempt in range(LEFTOVER_CHECKS):
-                if attempt:
-                    time.sleep(LEFTOVER_CHECK_INTERVAL)  # let in-flight parts land first
-                with contextlib.suppress(Exception):  # best effort: the original error wins
-                    listing = self._client._list_multipart_uploads(self.bucket, prefix=key)
-                    for upload in listing.uploads:
-                        if upload.object_name == key and upload.upload_id:
-                            self._client._abort_multipart_upload(self.bucket, key, upload.upload_id)
+            for number, chunk in enumerate(parts(), start=1):
+                slots.acquire()
+                for part in sent:
+                    if part.done() and part.exception() is not None:
+                        part.result()  # a part failed: stop reading, raise its error
+                part = pool.submit(
+                    self._client._upload_part, self.bucket, key, chunk, None, upload_id, number
+                )
+                part.add_done_callback(lambda _part: slots.release())
+                sent.append(part)
+                del chunk, part
+            etags = [Part(number, part.result()) for number, part in enumerate(sent, start=1)]
+            result = self._client._complete_multipart_upload(self.bucket, key, upload_id, etags)
+        except BaseException:
+            for part in sent:
+                part.cancel()
+            pool.shutdown(wait=True)  # nothing may land after the abort
+            with contextlib.suppress(Exception):  # best effort: the original error wins
+                self._client._abort_multipart_upload(self.bucket, key, upload_id)
             raise
+        finally:
+            pool.shutdown(wait=True)
+        return result.version_id
 
     def _tag_sha256(self, key: str, version_id: str, digest: str) -> None:
         tags = Tags(for_object=True)

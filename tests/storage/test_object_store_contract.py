@@ -88,6 +88,32 @@ def test_multi_chunk_stream_of_unknown_length(object_store, key):
     assert info.sha256 == expected
 
 
+@pytest.mark.parametrize("size", [5 * MiB, 10 * MiB, 10 * MiB + 1])
+def test_stream_of_unknown_length_ending_at_a_part_boundary(object_store, key, size):
+    # the S3 store reads parts of 5 MiB: one part exactly, two exactly, two and a byte
+    source = GeneratorReader(size, seed=size % 251)
+    result = object_store.put(key, source)
+
+    assert (result.size, result.sha256) == (size, source.digest.hexdigest())
+    assert object_store.head(key).sha256 == result.sha256
+    assert digest_of(object_store, key) == (result.sha256, size)
+
+
+def test_multi_chunk_stream_keeps_retention_and_legal_hold(object_store, key):
+    retention = Retention(GOVERNANCE, now() + timedelta(minutes=5))
+    source = GeneratorReader(11 * MiB, seed=12)
+    version = object_store.put(key, source, retention=retention, legal_hold=True).version_id
+
+    info = object_store.head(key, version)
+    assert info.legal_hold is True
+    assert info.retention is not None and info.retention.mode == GOVERNANCE
+    assert info.sha256 == source.digest.hexdigest()
+    with pytest.raises(ObjectLocked):
+        object_store.delete_version(key, version)
+    object_store.set_legal_hold(key, version, False)
+    object_store.delete_version(key, version, bypass_governance=True)
+
+
 def test_multi_chunk_stream_with_length_and_expected_digest(object_store, key):
     data = pseudo_random(17 * MiB + 3, seed=7)
     expected = hashlib.sha256(data).hexdigest()
