@@ -10,24 +10,10 @@ from __future__ import annotations
 
 import os
 import uuid
-from urllib.parse import urlsplit
 
-from minio import Minio
+from benchmarks.upload import s3_client
 
-
-def _client() -> Minio:
-    endpoint = os.environ["KIROKU_S3_ENDPOINT"]
-    parts = urlsplit(endpoint if "://" in endpoint else "https://" + endpoint)
-    return Minio(
-        parts.netloc,
-        access_key=os.environ.get("KIROKU_S3_ACCESS_KEY") or None,
-        secret_key=os.environ.get("KIROKU_S3_SECRET_KEY") or None,
-        secure=parts.scheme == "https",
-        region=os.environ.get("KIROKU_S3_REGION") or "us-east-1",
-    )
-
-
-CLIENT = _client()
+CLIENT = s3_client(dict(os.environ))  # the baseline's client, the same settings
 BUCKET = os.environ["KIROKU_S3_BUCKET"]
 
 
