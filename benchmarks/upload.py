@@ -559,12 +559,16 @@ def run_memory(server: Server, client: KirokuClient, small: Path, big: Path) -> 
 
 
 def run_throughput(
-    server: Server, files: dict[int, Path], uploaders: dict[str, object], rounds: int
+    server: Server,
+    files: dict[int, Path],
+    uploaders: dict[str, object],
+    rounds: int,
+    sizes: tuple[tuple[int, int], ...] = SIZES,
 ) -> bool:
     names = list(uploaders)
     results: dict[int, dict[str, list[float]]] = {}
     worker_cpu: dict[int, float] = {}
-    for size, count in SIZES:
+    for size, count in sizes:
         path = files[size]
         log(f"throughput {fmt_size(size)}: warm-up, then {rounds} rounds of {count} files each way")
         for uploader in uploaders.values():
@@ -601,7 +605,7 @@ def run_throughput(
     )
     print(header)
     print("-" * len(header))
-    for size, count in SIZES:
+    for size, count in sizes:
         rates = results[size]
         base = statistics.median(rates["baseline"])
         kiroku = statistics.median(rates["kiroku"])
@@ -628,12 +632,12 @@ def run_throughput(
         "parts in flight) - diagnostic\n"
         "  wkr CPU: gunicorn worker CPU seconds per GiB uploaded through the API"
     )
-    for size, _ in SIZES:
+    for size, _ in sizes:
         each = ", ".join(
             f"{name} " + "/".join(f"{v:.0f}" for v in results[size][name]) for name in names
         )
         print(f"  rounds {fmt_size(size)} (MiB/s): {each}")
-    for size, _ in SIZES:
+    for size, _ in sizes:
         ms = {name: size / MiB / statistics.median(results[size][name]) * 1000 for name in names}
         print(
             f"  per upload {fmt_size(size)}: S3 put {ms['baseline']:.1f} ms, "
@@ -650,6 +654,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.upload", description=__doc__)
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds per size")
     parser.add_argument(
+        "--sizes",
+        default=",".join(str(size // MiB) for size, _ in SIZES),
+        help="file sizes in MiB to measure, of %(default)s (to rerun one)",
+    )
+    parser.add_argument(
         "--memory-mib",
         type=int,
         default=MEMORY_SIZE // MiB,
@@ -661,6 +670,10 @@ def main(argv: list[str] | None = None) -> int:
         help="WSGI module for gunicorn (to try a change; default dms.wsgi)",
     )
     args = parser.parse_args(argv)
+    wanted = {int(mib) * MiB for mib in args.sizes.split(",")}
+    sizes = tuple((size, count) for size, count in SIZES if size in wanted)
+    if not sizes:
+        parser.error(f"--sizes: choose from {','.join(str(s // MiB) for s, _ in SIZES)}")
 
     missing = [n for n in ("DATABASE_URL", "KIROKU_S3_ENDPOINT") if not os.environ.get(n)]
     if missing:
@@ -702,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         server.manage("shell", "-c", SETUP_USER)
 
         log("generating files")
-        files = {size: make_file(workdir / f"f{size // MiB}.pdf", size) for size, _ in SIZES}
+        files = {size: make_file(workdir / f"f{size // MiB}.pdf", size) for size, _ in sizes}
         big = make_file(workdir / "big.pdf", memory_size, sparse=True) if memory_size else None
 
         server.start()
@@ -718,7 +731,7 @@ def main(argv: list[str] | None = None) -> int:
 
         memory_ok = None
         if big is not None:
-            memory_ok = run_memory(server, client, files[SIZES[0][0]], big)
+            memory_ok = run_memory(server, client, files[sizes[0][0]], big)
             big.unlink()
         uploaders = {
             "baseline": S3Put(s3, BENCH_BUCKET, as_kiroku=False),
@@ -726,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
             "floor": FloorClient(floor_server),
             "kiroku": client,
         }
-        throughput_ok = run_throughput(server, files, uploaders, args.rounds)
+        throughput_ok = run_throughput(server, files, uploaders, args.rounds, sizes)
         print()
         print(f"THROUGHPUT {'PASS' if throughput_ok else 'FAIL'}")
         if memory_ok is not None:

@@ -341,11 +341,12 @@ class S3ObjectStore:
         part_size = self.part_size if length is None else self._part_size_for(length)
         content_type = content_type or "application/octet-stream"
         lock = MinioRetention(retention.mode, retention.until) if retention else None
-        # Read up to two parts ahead: if the stream ends within the first, its digest is
-        # known (and checked) before anything is sent and goes into the object's metadata.
+        # Read the first part and one byte more: if the stream ends within the first part,
+        # its digest is known (and checked) before anything is sent and goes into the
+        # object's metadata; otherwise the first part is on its way while the next is read.
         ahead = [reader.read_up_to(part_size)]
         if not reader.finished:
-            ahead.append(reader.read_up_to(part_size))
+            ahead.append(reader.read(1))
         if len(ahead) == 1 or not ahead[1]:
             with self._errors(key):
                 result = self._client.put_object(
@@ -378,7 +379,7 @@ class S3ObjectStore:
         self,
         key: str,
         headers: dict[str, str],
-        ahead: list[bytes],
+        ahead: list[bytes],  # the first part and the byte after it
         reader: HashingReader,
         part_size: int,
     ) -> str | None:
@@ -402,8 +403,9 @@ class S3ObjectStore:
         sent: list[Future] = []
 
         def parts() -> Iterator[bytes]:
-            while ahead:
-                yield ahead.pop(0)  # let go of it once sent
+            yield ahead.pop(0)  # the first part (then let go of it)
+            carry = ahead.pop(0)  # the byte read to see that more follows
+            yield carry + reader.read_up_to(part_size - len(carry))
             while chunk := reader.read_up_to(part_size):
                 yield chunk
 
