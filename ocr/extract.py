@@ -9,7 +9,8 @@ Tesseract one page at a time:
    image files frame by frame; pages over ``max_pixels`` are refused (PDF pages are
    rendered at a lower resolution instead);
 2. :func:`ocr.imageprep.analyse`: writing direction and skew from projection profiles
-   (tens of milliseconds), then deskew when the skew is at least ``MIN_DESKEW``;
+   (about ten milliseconds), then deskew (the text area only) when the skew is at least
+   ``MIN_DESKEW`` (``MIN_DESKEW_VERTICAL`` for vertical pages);
 3. ONE Tesseract run with ``jpn`` (horizontal) or ``jpn_vert --psm 5`` (vertical) writing
    plain text, TSV word boxes and the page's text-only PDF together;
 4. only when that reads badly (mean confidence under ``retry_confidence``): Tesseract's
@@ -66,8 +67,13 @@ IMAGE_TYPES = {
 
 
 # Tesseract's own line finding copes with a small skew; rotating a 300 dpi page costs
-# more CPU (~0.15 s) than it gains below this angle (degrees).
+# more CPU (~0.1 s) than it gains below this angle (degrees).
 MIN_DESKEW = 1.0
+# jpn_vert with --psm 5 finds skewed columns itself: on generated scans (two corpus
+# seeds, 300 and 200 dpi, skew up to 2 degrees) deskewing vertical pages changed the error
+# rate as often up as down, and at 200 dpi the interpolation blurs small glyphs. Vertical
+# pages are deskewed only beyond this angle (the estimate can be a few tenths off).
+MIN_DESKEW_VERTICAL = 2.5
 
 
 class ExtractionError(Exception):
@@ -273,12 +279,13 @@ def _ocr_image(page: _PageImage, dpi: float, options: ExtractOptions, work: Path
             layout = imageprep.analyse(turned)
         assert layout is not None
         direction = direction or layout.direction
-        skew = layout.skew if options.deskew and abs(layout.skew) >= MIN_DESKEW else 0.0
+        least = MIN_DESKEW_VERTICAL if direction == "vertical" else MIN_DESKEW
+        skew = layout.skew if options.deskew and abs(layout.skew) >= least else 0.0
         if turned is None and not skew and page.jpeg is not None:
             path, size = work / "page.jpg", page.size
             path.write_bytes(page.jpeg)
         else:
-            processed = imageprep.rotate_page(turned or page.gray(), skew)
+            processed = imageprep.rotate_page(turned or page.gray(), skew, layout.text_box)
             path, size = work / "page.tif", processed.size  # uncompressed: fastest to read
             processed.save(path, compression="raw")  # not the source TIFF's (CCITT G4)
             del processed
@@ -394,13 +401,33 @@ def _open_pdf(path: Path) -> Any:
         raise ExtractionError(f"PDFを開けません (cannot open PDF): {exc}") from exc
 
 
+# Parsed objects kept between pages before all are dropped (a few hundred bytes each).
+MAX_CACHED_OBJECTS = 20_000
+
+
 def _forget_parsed_objects(pdf: Any) -> None:
-    """Drop pdfminer's cache of parsed objects (image streams with their data among them),
-    so that memory does not grow with the page count; fonts stay cached by its resource
-    manager."""
+    """Drop the streams from pdfminer's cache of parsed objects (images, content streams,
+    font programs: the data), so that memory does not grow with the page count.
+
+    The small objects stay: the page tree, resource and font dictionaries that the next
+    pages share (re-parsing them for every page cost a fifth of a born-digital page's
+    time). Fonts themselves stay cached by pdfminer's resource manager.
+    """
+    from pdfminer.pdftypes import PDFStream
+
     document = getattr(pdf, "doc", None)
-    for cache in ("_cached_objs", "_parsed_objs"):
-        getattr(document, cache, {}).clear()
+    cached = getattr(document, "_cached_objs", None)
+    parsed = getattr(document, "_parsed_objs", None)
+    if cached is None or parsed is None:
+        return
+    if len(cached) + len(parsed) > MAX_CACHED_OBJECTS:
+        cached.clear()
+        parsed.clear()
+        return
+    # (the objects unpacked from object streams, ``parsed``, are never streams)
+    streams = [objid for objid, (obj, _) in cached.items() if isinstance(obj, PDFStream)]
+    for objid in streams:
+        del cached[objid]
 
 
 def _render(document: Any, index: int, options: ExtractOptions) -> tuple[Image.Image, float]:
