@@ -270,6 +270,54 @@ def test_mixed_pdf_comes_out_whole():
         assert "住民票" in squeeze(pdf.pages[1].extract_text())
 
 
+def _glyph_runs(archive_pdf: bytes, words) -> list[tuple[object, list[dict]]]:
+    """Each OCR word with the text layer's glyphs that spell it (content order, spaces
+    left out), positions converted to the page image's pixels (300 dpi)."""
+    with pdfplumber.open(io.BytesIO(archive_pdf)) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    scale = 300 / 72
+    runs, position = [], 0
+    for word in words:
+        glyphs = chars[position : position + len(word.text)]
+        position += len(word.text)
+        assert "".join(g["text"] for g in glyphs) == word.text  # the same words, in order
+        runs.append(
+            (word, [{k: g[k] * scale for k in ("x0", "x1", "top", "bottom")} for g in glyphs])
+        )
+    assert position == len(chars)  # every glyph belongs to a word
+    return runs
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("vertical", [False, True], ids=["horizontal", "vertical"])
+def test_text_layer_glyphs_cover_each_word_box_along_the_line(vertical):
+    """A viewer highlights a hit by its glyphs: they must span the scanned word, not the
+    part of it that Tesseract's renderer leaves them beside the trailing space."""
+    services.require("tesseract")
+    image = render(VERTICAL, vertical=True, size=(1000, 1240)) if vertical else render(HORIZONTAL)
+    result = extract(encode(image), "image/png")
+    page = result.pages[0]
+    assert page.skew == 0 and page.rotation == 0  # text layer pixels = image pixels
+    runs = _glyph_runs(result.archive_pdf, page.words)
+    assert len(runs) >= 10
+    tolerance = 4  # px at 300 dpi, a third of a millimetre
+    for word, glyphs in runs:
+        if vertical:  # along the column
+            start, end = min(g["top"] for g in glyphs), max(g["bottom"] for g in glyphs)
+            box = (word.y0, word.y1)
+        else:
+            start, end = min(g["x0"] for g in glyphs), max(g["x1"] for g in glyphs)
+            box = (word.x0, word.x1)
+        assert abs(start - box[0]) <= tolerance, (word, start, end)
+        assert abs(end - box[1]) <= tolerance, (word, start, end)
+        # and across the line the glyphs (as high or wide as the line) overlap the word
+        for g in glyphs:
+            if vertical:
+                assert g["x0"] < word.x1 and g["x1"] > word.x0, (word, g)
+            else:
+                assert g["top"] < word.y1 and g["bottom"] > word.y0, (word, g)
+
+
 # --- bad input ----------------------------------------------------------------------------
 
 
