@@ -285,7 +285,9 @@ def _ocr_image(page: _PageImage, dpi: float, options: ExtractOptions, work: Path
             path, size = work / "page.jpg", page.size
             path.write_bytes(page.jpeg)
         else:
-            processed = imageprep.rotate_page(turned or page.gray(), skew, layout.text_box)
+            processed = imageprep.rotate_page(
+                turned or page.gray(), skew, layout.text_box, layout.paper
+            )
             path, size = work / "page.tif", processed.size  # uncompressed: fastest to read
             processed.save(path, compression="raw")  # not the source TIFF's (CCITT G4)
             del processed

