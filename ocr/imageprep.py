@@ -16,14 +16,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
-import numpy
 from PIL import Image
 
 __all__ = ["Layout", "analyse", "background", "rotate_page", "to_grayscale"]
-
-# One thread, as Tesseract (OMP_THREAD_LIMIT=1): parallelism comes from worker processes.
-cv2.setNumThreads(1)
 
 ANALYSIS_WIDTH = 640
 MAX_SKEW = 3.0
@@ -288,6 +283,12 @@ def rotate_page(
         return gray
     if angle % 90 == 0:
         return gray.rotate(angle, expand=True)
+    # OpenCV and numpy (about 40 MB) are loaded when a page is first deskewed: processes
+    # that never OCR (the web server) do not carry them.
+    import cv2
+    import numpy
+
+    cv2.setNumThreads(1)  # one thread, as Tesseract: parallelism comes from worker processes
     fill = background(gray) if paper is None else paper
     region = _rotated_region(gray.size, angle, text_box) if text_box else None
     left, top, right, bottom = region or (0, 0, gray.width, gray.height)
