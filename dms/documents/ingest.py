@@ -220,7 +220,6 @@ def record_upload(
             details={"version": 1, "filename": stored.filename, "source": source},
         )
     document.has_known_content = not new_blob  # only then can there be duplicates
-    document.latest_version = version  # what the response shows, without reading it back
     return document
 
 

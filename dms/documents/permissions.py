@@ -8,6 +8,8 @@ records officer's role; a share grants reading only.
 
 from dms.accounts.models import Department
 
+_AUTHORITY = "_kiroku_authority"  # where the answer is kept on the user object
+
 
 def department_ids_with_authority(user) -> frozenset[int]:
     """The user's departments and everything below them.
@@ -29,9 +31,6 @@ def department_ids_with_authority(user) -> frozenset[int]:
         ids |= frontier
     user.__dict__[_AUTHORITY] = frozenset(ids)
     return user.__dict__[_AUTHORITY]
-
-
-_AUTHORITY = "_kiroku_authority"
 
 
 def forget_authority(user) -> None:

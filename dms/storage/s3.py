@@ -344,16 +344,15 @@ class S3ObjectStore:
         # Read the first part and one byte more: if the stream ends within the first part,
         # its digest is known (and checked) before anything is sent and goes into the
         # object's metadata; otherwise the first part is on its way while the next is read.
-        ahead = [reader.read_up_to(part_size)]
-        if not reader.finished:
-            ahead.append(reader.read(1))
-        if len(ahead) == 1 or not ahead[1]:
+        first = reader.read_up_to(part_size)
+        more = b"" if reader.finished else reader.read(1)
+        if not more:
             with self._errors(key):
                 result = self._client.put_object(
                     self.bucket,
                     key,
-                    io.BytesIO(ahead[0]),
-                    len(ahead[0]),
+                    io.BytesIO(first),
+                    len(first),
                     content_type=content_type,
                     metadata={"sha256": reader.sha256 or ""},  # type: ignore[arg-type]
                     retention=lock,
@@ -364,6 +363,8 @@ class S3ObjectStore:
             metadata = {"sha256": expected_sha256} if expected_sha256 else {}
             headers = genheaders(metadata, None, None, lock, legal_hold)  # type: ignore[arg-type]
             headers["Content-Type"] = content_type
+            ahead = [first, more]
+            del first  # _put_parts lets go of it once sent
             with self._errors(key):
                 version_id = self._put_parts(key, headers, ahead, reader, part_size)
             tagged = bool(expected_sha256)
@@ -399,8 +400,6 @@ class S3ObjectStore:
         # keep pace with a plain put (benchmarks/upload.py) and with 5 MiB parts the web
         # worker stays within its 50 MB memory budget (measured: 43 MiB).
         slots = threading.Semaphore(self.parallel_parts)
-        pool = ThreadPoolExecutor(self.parallel_parts, thread_name_prefix="s3-part")
-        sent: list[Future] = []
 
         def parts() -> Iterator[bytes]:
             yield ahead.pop(0)  # the first part (then let go of it)
@@ -410,28 +409,27 @@ class S3ObjectStore:
                 yield chunk
 
         try:
-            for number, chunk in enumerate(parts(), start=1):
-                slots.acquire()
-                for part in sent:
-                    if part.done() and part.exception() is not None:
-                        part.result()  # a part failed: stop reading, raise its error
-                part = pool.submit(
-                    self._client._upload_part, self.bucket, key, chunk, None, upload_id, number
-                )
-                part.add_done_callback(lambda _part: slots.release())
-                sent.append(part)
-                del chunk, part
-            etags = [Part(number, part.result()) for number, part in enumerate(sent, start=1)]
+            # Leaving the pool waits for every part in flight (never more than the slots,
+            # so none is queued): after an error nothing can land after the abort.
+            with ThreadPoolExecutor(self.parallel_parts, thread_name_prefix="s3-part") as pool:
+                sent: list[Future] = []
+                for number, chunk in enumerate(parts(), start=1):
+                    slots.acquire()
+                    for part in sent:
+                        if part.done() and part.exception() is not None:
+                            part.result()  # a part failed: stop reading, raise its error
+                    part = pool.submit(
+                        self._client._upload_part, self.bucket, key, chunk, None, upload_id, number
+                    )
+                    part.add_done_callback(lambda _part: slots.release())
+                    sent.append(part)
+                    del chunk, part
+                etags = [Part(n, part.result()) for n, part in enumerate(sent, start=1)]
             result = self._client._complete_multipart_upload(self.bucket, key, upload_id, etags)
         except BaseException:
-            for part in sent:
-                part.cancel()
-            pool.shutdown(wait=True)  # nothing may land after the abort
             with contextlib.suppress(Exception):  # best effort: the original error wins
                 self._client._abort_multipart_upload(self.bucket, key, upload_id)
             raise
-        finally:
-            pool.shutdown(wait=True)
         return result.version_id
 
     def _tag_sha256(self, key: str, version_id: str, digest: str) -> None:
