@@ -381,6 +381,40 @@ user.departments.set([dept])
 # --- the clients --------------------------------------------------------------------------
 
 
+def send_file(
+    server: Server,
+    method: str,
+    url: str,
+    path: Path,
+    headers: dict[str, str],
+    head: bytes = b"",
+    tail: bytes = b"",
+) -> None:
+    """Stream ``head``, the (nonced) file and ``tail`` as one request body of known length;
+    anything but 201 breaks the benchmark."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=600)
+    try:
+        with NoncedFile(path) as data:
+            conn.putrequest(method, url, skip_accept_encoding=True)
+            for name, value in headers.items():
+                conn.putheader(name, value)
+            conn.putheader("Content-Length", str(len(head) + data.size + len(tail)))
+            conn.endheaders()
+            conn.send(head)
+            while chunk := data.read(SEND_CHUNK):
+                conn.send(chunk)
+            conn.send(tail)
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    if response.status != 201:
+        raise BenchError(
+            f"{method} {url} of {path.name} answered {response.status}: {body[:500]!r}\n"
+            f"{server.log_tail()}"
+        )
+
+
 class KirokuClient:
     """``POST /api/documents/`` multipart, the body streamed from disk with a known length."""
 
@@ -398,28 +432,12 @@ class KirokuClient:
             f'Content-Disposition: form-data; name="file"; filename="{name}"\r\n'
             "Content-Type: application/pdf\r\n\r\n"
         ).encode()
+        headers = {
+            "Authorization": f"Token {self.token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        }
         tail = f"\r\n--{boundary}--\r\n".encode()
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=600)
-        try:
-            with NoncedFile(path) as data:
-                conn.putrequest("POST", "/api/documents/", skip_accept_encoding=True)
-                conn.putheader("Authorization", f"Token {self.token}")
-                conn.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
-                conn.putheader("Content-Length", str(len(head) + data.size + len(tail)))
-                conn.endheaders()
-                conn.send(head)
-                while chunk := data.read(SEND_CHUNK):
-                    conn.send(chunk)
-                conn.send(tail)
-            response = conn.getresponse()
-            body = response.read()
-        finally:
-            conn.close()
-        if response.status != 201:
-            raise BenchError(
-                f"upload of {path.name} answered {response.status}: {body[:500]!r}\n"
-                f"{self.server.log_tail()}"
-            )
+        send_file(self.server, "POST", "/api/documents/", path, headers, head, tail)
 
 
 class FloorClient:
@@ -429,21 +447,7 @@ class FloorClient:
         self.server = server
 
     def upload(self, path: Path) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=600)
-        try:
-            with NoncedFile(path) as data:
-                conn.putrequest("PUT", "/", skip_accept_encoding=True)
-                conn.putheader("Content-Type", "application/pdf")
-                conn.putheader("Content-Length", str(data.size))
-                conn.endheaders()
-                while chunk := data.read(SEND_CHUNK):
-                    conn.send(chunk)
-            response = conn.getresponse()
-            body = response.read()
-        finally:
-            conn.close()
-        if response.status != 201:
-            raise BenchError(f"bare pass-through answered {response.status}: {body[:300]!r}")
+        send_file(self.server, "PUT", "/", path, {"Content-Type": "application/pdf"})
 
 
 class S3Put:
