@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
@@ -30,6 +30,7 @@ from dms.documents.serializers import (
     VersionSerializer,
 )
 from dms.documents.uploads import StreamingMultiPartParser
+from dms.errors import ApiError, NotFoundError
 from dms.storage import get_object_store
 
 FILTERS = {
@@ -60,11 +61,11 @@ ORDERINGS = {
 
 
 def _body(code: str, message: str, message_en: str) -> dict:
-    return {"error": code, "message": message, "message_en": message_en}
+    return {"code": code, "message": message, "message_en": message_en}
 
 
 def _error(code: str, message: str, message_en: str, http_status: int) -> Response:
-    return Response(_body(code, message, message_en), status=http_status)
+    return Response(ApiError(code, message, message_en).as_body(), status=http_status)
 
 
 def _duplicates(user, document) -> list[int]:
@@ -128,7 +129,7 @@ class DocumentViewSet(
                     outcome=Outcome.REFUSED,
                     details={"reason": "not visible"},
                 )
-            raise NotFound(_body("not_found", "文書が見つかりません。", "Document not found."))
+            raise NotFoundError("文書が見つかりません。", "Document not found.")
         return document
 
     # --- list and filters ---------------------------------------------------------------
@@ -283,7 +284,7 @@ class DocumentViewSet(
                 outcome=Outcome.REFUSED,
                 details={"reason": refusal["message"]},
             )
-            raise PermissionDenied(refusal)
+            raise ApiError(**refusal, status=403)
 
     @extend_schema(request=DocumentUpdateSerializer, responses=DocumentDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -413,7 +414,7 @@ class DocumentViewSet(
         versions = document.versions.select_related("blob")
         version = versions.filter(number=number).first() if number else versions.last()
         if version is None:
-            raise NotFound(_body("not_found", "版が見つかりません。", "Version not found."))
+            raise NotFoundError("版が見つかりません。", "Version not found.")
         return version
 
     # --- versions, history, retry, share ------------------------------------------------
@@ -439,7 +440,7 @@ class DocumentViewSet(
             )
         try:
             self._require_change(request, document, "new_version")
-        except PermissionDenied:
+        except ApiError:
             if uploads[0].stored:
                 ingest.discard(uploads[0].stored)
             raise

@@ -21,6 +21,7 @@ from django.db import transaction
 from dms.audit import trail
 from dms.documents import events, media
 from dms.documents.models import Blob, Document, Source, Status, Version
+from dms.errors import ApiError
 from dms.storage import ObjectStoreError, PutResult, get_object_store
 
 logger = logging.getLogger(__name__)
@@ -28,19 +29,17 @@ logger = logging.getLogger(__name__)
 MAX_FILENAME_CHARS = 200
 
 
-class IngestError(Exception):
+class IngestError(ApiError):
     """A file that cannot be accepted; ``status`` is the HTTP status to answer with."""
 
-    status = 400
+    status_code = 400
     code = "invalid"
 
     def __init__(self, message: str, message_en: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.message_en = message_en
+        super().__init__(type(self).code, message, message_en)
 
     def as_response_body(self) -> dict:
-        return {"error": self.code, "message": self.message, "message_en": self.message_en}
+        return self.as_body()
 
 
 class EmptyFile(IngestError):
@@ -48,22 +47,22 @@ class EmptyFile(IngestError):
 
 
 class UnsupportedMediaType(IngestError):
-    status = 415
+    status_code = 415
     code = "unsupported_media_type"
 
 
 class FileTooLarge(IngestError):
-    status = 413
+    status_code = 413
     code = "file_too_large"
 
 
 class StoreDown(IngestError):
-    status = 503
+    status_code = 503
     code = "object_store_unavailable"
 
 
 class DatabaseDown(IngestError):
-    status = 503
+    status_code = 503
     code = "database_unavailable"
 
 
