@@ -63,7 +63,10 @@ ROUNDS = 5
 WARMUP = 2  # uploads of each size, each way, before measuring
 MEMORY_SIZE = 500 * MiB
 RSS_INTERVAL = 0.05
-TARGET_RATIO = 0.8
+# Targets against the bare WSGI pass-through of the same run (the S3 server shares the
+# two cores, so a plain put is out of any web front's reach): issue #10 restated them.
+TARGET_RATIO_TO_FLOOR = 0.85  # Kiroku / bare WSGI throughput, 50 MiB files
+TARGET_ADDED_MS = 15.0  # Kiroku's p50 per upload minus bare WSGI's, 1 MiB files
 TARGET_GROWTH = 50 * MiB
 SEND_CHUNK = 1 * MiB  # the HTTP client streams the file from disk in chunks of this size
 # S3ObjectStore's defaults (dms/storage/s3.py), read from it so the diagnostic follows.
@@ -571,6 +574,7 @@ def run_throughput(
 ) -> bool:
     names = list(uploaders)
     results: dict[int, dict[str, list[float]]] = {}
+    each_upload: dict[int, dict[str, list[float]]] = {}
     worker_cpu: dict[int, float] = {}
     for size, count in sizes:
         path = files[size]
@@ -579,6 +583,7 @@ def run_throughput(
             for _ in range(WARMUP):
                 uploader.upload(path)
         rates: dict[str, list[float]] = {name: [] for name in names}
+        seconds: dict[str, list[float]] = {name: [] for name in names}
         cpu = 0.0
         for r in range(rounds):
             # the ways take turns file by file (in a rotating order), so that a change of
@@ -589,12 +594,15 @@ def run_throughput(
                 turn = (r + i) % len(names)
                 for name in names[turn:] + names[:turn]:
                     cpu_before = cpu_seconds(server.worker)
-                    spent[name] += timed_upload(uploaders[name], path)
+                    took = timed_upload(uploaders[name], path)
+                    spent[name] += took
+                    seconds[name].append(took)
                     if name == "kiroku":
                         cpu += cpu_seconds(server.worker) - cpu_before
             for name in names:
                 rates[name].append(size * count / MiB / spent[name])
         results[size] = rates
+        each_upload[size] = seconds
         worker_cpu[size] = cpu / (size * count * rounds / MiB / 1024)
     all_ok = True
     print()
@@ -603,9 +611,9 @@ def run_throughput(
         "turns file by file; MiB/s = bytes / time)"
     )
     header = (
-        f"{'size':>8} {'N':>3} {'S3 put (SDK)':>13} {'Kiroku API':>11} "
-        f"{'ratio':>6} {'target':>7} {'result':>6}   {'bare WSGI':>9} {'ratio':>6} "
-        f"{'S3 put as store':>15} {'wkr CPU':>9}"
+        f"{'size':>8} {'N':>3} {'S3 put (SDK)':>13} {'bare WSGI':>9} {'Kiroku API':>11} "
+        f"{'Kiroku/WSGI':>11} {'p50 +ms':>8} {'target':>12} {'result':>6}   "
+        f"{'Kiroku/S3':>9} {'S3 put as store':>15} {'wkr CPU':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -615,15 +623,25 @@ def run_throughput(
         kiroku = statistics.median(rates["kiroku"])
         as_store = statistics.median(rates["as_store"])
         floor = statistics.median(rates["floor"])
-        ratio = kiroku / base
-        ok = ratio >= TARGET_RATIO
+        added_ms = 1000 * (
+            statistics.median(each_upload[size]["kiroku"])
+            - statistics.median(each_upload[size]["floor"])
+        )
+        if size >= 50 * MiB:
+            ok, target = kiroku / floor >= TARGET_RATIO_TO_FLOOR, f">= {TARGET_RATIO_TO_FLOOR}x"
+        else:
+            ok, target = added_ms <= TARGET_ADDED_MS, f"<= +{TARGET_ADDED_MS:.0f} ms"
         all_ok &= ok
         print(
-            f"{fmt_size(size):>8} {count:>3} {base:>13.1f} {kiroku:>11.1f} {ratio:>6.2f} "
-            f"{'>= ' + str(TARGET_RATIO):>7} {'PASS' if ok else 'FAIL':>6}   "
-            f"{floor:>9.1f} {floor / base:>6.2f} "
-            f"{as_store:>15.1f} {worker_cpu[size]:>6.1f} s/GiB"
+            f"{fmt_size(size):>8} {count:>3} {base:>13.1f} {floor:>9.1f} {kiroku:>11.1f} "
+            f"{kiroku / floor:>11.2f} {added_ms:>+8.1f} {target:>12} "
+            f"{'PASS' if ok else 'FAIL':>6}   "
+            f"{kiroku / base:>9.2f} {as_store:>15.1f} {worker_cpu[size]:>6.1f} s/GiB"
         )
+    print(
+        "  target: 50 MiB files by throughput against the bare WSGI pass-through; 1 MiB files by\n"
+        "  the time Kiroku adds to each upload (p50 of every upload, Kiroku minus bare WSGI)"
+    )
     print(
         "  S3 put (SDK): minio put_object, length known, SDK defaults "
         "(5 MiB parts, 3 parts in parallel)\n"
