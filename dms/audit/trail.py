@@ -45,7 +45,7 @@ def record(
             sequence=head.sequence + 1,
             timestamp=timezone.now().astimezone(JST).isoformat(timespec="microseconds"),
             actor_id=getattr(actor, "pk", None),
-            actor=getattr(actor, "username", "") or "anonymous",
+            actor=getattr(actor, "username", "") or ("system" if actor is None else "anonymous"),
             action=action,
             outcome=outcome,
             target_type=target.__class__.__name__.lower(),

@@ -1,14 +1,17 @@
-"""REST API for documents (the contract is in the documents issue; add freely)."""
+"""REST API for documents: each action validates, calls one service function, answers.
+
+Changes go through :mod:`dms.documents.lifecycle`, reads through
+:mod:`dms.documents.access`; list filters are :class:`dms.documents.filters.DocumentFilter`.
+"""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -17,55 +20,33 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from dms.accounts.models import Department
-from dms.audit import trail
-from dms.audit.models import AuditEntry, Outcome
-from dms.documents import events, ingest, permissions
-from dms.documents.models import Document, Source, Status, Version
-from dms.documents.processing import process_version
+from dms.audit.models import AuditEntry
+from dms.documents import access, ingest, lifecycle, permissions
+from dms.documents.filters import DocumentFilter
+from dms.documents.models import Document, Source, Version
 from dms.documents.serializers import (
     DocumentDetailSerializer,
     DocumentListSerializer,
     DocumentUpdateSerializer,
+    HistoryEntrySerializer,
+    ShareSerializer,
     UploadSerializer,
     VersionSerializer,
 )
-from dms.documents.uploads import StreamingMultiPartParser
+from dms.documents.uploads import UNEXPECTED_FILE, StreamingMultiPartParser
 from dms.errors import ApiError, NotFoundError
 from dms.storage import get_object_store
 
-FILTERS = {
-    "department": "department__code",
-    "document_type": "document_type__code",
-    "status": "status",
-    "fiscal_year": "fiscal_year",
-    "created_after": "created_on__gte",
-    "created_before": "created_on__lte",
-    "date_after": "document_date__gte",
-    "date_before": "document_date__lte",
-    "amount_min": "amount__gte",
-    "amount_max": "amount__lte",
-    "counterparty": "counterparty__icontains",
-}
-ORDERINGS = {
-    "created_at",
-    "-created_at",
-    "created_on",
-    "-created_on",
-    "document_date",
-    "-document_date",
-    "title",
-    "-title",
-    "amount",
-    "-amount",
-}
+FILE_REQUIRED = ApiError(
+    "file_required", "ファイルを1つ指定してください (file)。", "Send exactly one file (file)."
+)
+FILES_REQUIRED = ApiError(
+    "file_required", "ファイルを指定してください (file)。", "Send at least one file (file)."
+)
 
 
-def _body(code: str, message: str, message_en: str) -> dict:
-    return {"code": code, "message": message, "message_en": message_en}
-
-
-def _error(code: str, message: str, message_en: str, http_status: int) -> Response:
-    return Response(ApiError(code, message, message_en).as_body(), status=http_status)
+def _department_refused() -> ValidationError:
+    return ValidationError({"department": ["この組織には登録できません。"]})
 
 
 def _duplicates(user, document) -> list[int]:
@@ -93,6 +74,12 @@ def _with_versions(document: Document) -> Document:
     return document
 
 
+def _discard_all(uploads) -> None:
+    for upload in uploads:
+        if upload.stored:
+            ingest.discard(upload.stored)
+
+
 class DocumentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -100,6 +87,8 @@ class DocumentViewSet(
     viewsets.GenericViewSet,
 ):
     parser_classes = [JSONParser, StreamingMultiPartParser]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DocumentFilter
 
     def get_queryset(self):
         documents = Document.objects.visible_to(self.request.user).select_related(
@@ -115,72 +104,75 @@ class DocumentViewSet(
         return DocumentListSerializer if self.action == "list" else DocumentDetailSerializer
 
     def get_object(self):
-        """The document, or 404 — also when it exists but is not visible (recorded)."""
-        pk = self.kwargs["pk"]
-        document = self.get_queryset().filter(pk=pk).first()
-        if document is None:
-            hidden = Document.objects.filter(pk=pk).first() if str(pk).isdigit() else None
-            if hidden is not None:
-                trail.record(
-                    actor=self.request.user,
-                    action=self.action or "view",
-                    target=hidden,
-                    request=self.request,
-                    outcome=Outcome.REFUSED,
-                    details={"reason": "not visible"},
-                )
-            raise NotFoundError("文書が見つかりません。", "Document not found.")
-        return document
+        return access.visible_document(
+            self.get_queryset(),
+            self.kwargs["pk"],
+            user=self.request.user,
+            action=self.action or "view",
+            request=self.request,
+        )
 
-    # --- list and filters ---------------------------------------------------------------
-    @extend_schema(parameters=[OpenApiParameter(name, str) for name in [*FILTERS, "ordering"]])
-    def list(self, request, *args, **kwargs):
-        documents = self.get_queryset()
-        try:
-            if ids := request.query_params.get("ids"):  # the upload page polls its files
-                documents = documents.filter(pk__in=[int(i) for i in ids.split(",")[:100]])
-            for param, lookup in FILTERS.items():
-                if value := request.query_params.get(param):
-                    documents = documents.filter(**{lookup: value})
-            ordering = request.query_params.get("ordering", "-created_at")
-            if ordering not in ORDERINGS:
-                raise ValidationError({"ordering": _("並べ替えの指定が不正です。")})
-            documents = documents.order_by(ordering, "-id")
-            page = self.paginate_queryset(documents)
-        except (ValueError, TypeError, DjangoValidationError) as exc:
-            # e.g. ids=abc, or a malformed date that the model field refuses
-            raise ValidationError({"filters": _("検索条件の値が不正です。")}) from exc
-        return self.get_paginated_response(DocumentListSerializer(page, many=True).data)
+    def _detail(self, document: Document, http_status=200) -> Response:
+        body = DocumentDetailSerializer(
+            _with_versions(document), context={"request": self.request}
+        ).data
+        body["duplicates"] = _duplicates(self.request.user, document)
+        return Response(body, status=http_status)
 
     def retrieve(self, request, *args, **kwargs):
         document = self.get_object()
-        trail.record(actor=request.user, action="view", target=document, request=request)
-        body = DocumentDetailSerializer(_with_versions(document), context={"request": request}).data
-        body["duplicates"] = _duplicates(request.user, document)
-        return Response(body)
+        access.viewed(document, user=request.user, request=request)
+        return self._detail(document)
 
     # --- upload -----------------------------------------------------------------------
+    def upload_gate(self, field_name: str, fields) -> Exception | None:
+        """Asked by the upload parser before it stores a file part: why not, or None.
+
+        Files are stored while the request is read, so the target is authorised here,
+        before the bytes reach the store, as far as it is known by then: a department
+        named before the file (form field or query parameter) is checked now; one named
+        after it is checked once the whole request has been read (the stored file is then
+        discarded if refused).
+        """
+        if field_name != "file" or self.action not in {"create", "batch", "versions"}:
+            return UNEXPECTED_FILE
+        if self.action == "versions":
+            return None  # the document's state and rights were checked before reading
+        wanted = fields.get("department") or self.request.query_params.get("department")
+        user = self.request.user
+        if wanted:
+            department = self._department(wanted)
+            if department is None or not permissions.can_upload_to(user, department):
+                return _department_refused()
+        elif not (user.sees_everything or permissions.department_ids_with_authority(user)):
+            return _department_refused()
+        return None
+
+    @staticmethod
+    def _department(wanted) -> Department | None:
+        lookup = {"pk": wanted} if str(wanted).isdigit() else {"code": wanted}
+        return Department.objects.filter(**lookup).first()
+
     def _upload_target(self, request):
         options = UploadSerializer(data=request.data)
         options.is_valid(raise_exception=True)
-        wanted = options.validated_data.get("department")
+        wanted = options.validated_data.get("department") or request.query_params.get("department")
         if wanted:
-            lookup = {"pk": wanted} if str(wanted).isdigit() else {"code": wanted}
-            department = Department.objects.filter(**lookup).first()
+            department = self._department(wanted)
         else:
             mine = list(request.user.departments.all()[:2])
             department = mine[0] if len(mine) == 1 else None
             if department is None:
-                raise ValidationError({"department": _("登録先の組織を指定してください。")})
+                raise ValidationError({"department": ["登録先の組織を指定してください。"]})
         if department is None or not permissions.can_upload_to(request.user, department):
-            raise ValidationError({"department": _("この組織には登録できません。")})
+            raise _department_refused()
         return department, options.validated_data
 
     def _accept(self, request, upload, department, options) -> Document:
         if upload.error is not None:
             raise upload.error
         try:
-            return ingest.record_upload(
+            return lifecycle.create(
                 upload.stored,
                 user=request.user,
                 department=department,
@@ -190,58 +182,46 @@ class DocumentViewSet(
                 source=Source.UPLOAD,
                 request=request,
             )
+        except ApiError:
+            raise
         except Exception as exc:
             raise ingest.DatabaseDown(
                 "データベースに登録できませんでした。しばらくしてから再度お試しください。",
                 "The document could not be recorded in the database. Please try again later.",
             ) from exc
 
+    def _uploads(self, request, *, at_least_one_only: bool):
+        """The stored file parts; refusals of the parser's gate are raised here."""
+        uploads = request.FILES.getlist("file")
+        every_part = [part for name in request.FILES for part in request.FILES.getlist(name)]
+        refused = next((part.error for part in every_part if part.gate_refused), None)
+        if refused is not None or not uploads or (at_least_one_only and len(uploads) != 1):
+            _discard_all(every_part)
+            raise refused or (FILE_REQUIRED if at_least_one_only else FILES_REQUIRED)
+        return uploads
+
     @extend_schema(
         request={"multipart/form-data": UploadSerializer}, responses={201: DocumentDetailSerializer}
     )
     def create(self, request, *args, **kwargs):
-        uploads = request.FILES.getlist("file")
-        if len(uploads) != 1:
-            for upload in uploads:
-                if upload.stored:
-                    ingest.discard(upload.stored)
-            return _error(
-                "file_required",
-                "ファイルを1つ指定してください (file)。",
-                "Send exactly one file (file).",
-                400,
-            )
+        (upload,) = self._uploads(request, at_least_one_only=True)
         try:
             department, options = self._upload_target(request)
-            document = self._accept(request, uploads[0], department, options)
-        except ingest.IngestError as exc:
-            return Response(exc.as_response_body(), status=exc.status)
         except Exception:
-            if uploads[0].stored:
-                ingest.discard(uploads[0].stored)
+            _discard_all([upload])
             raise
-        body = DocumentDetailSerializer(_with_versions(document), context={"request": request}).data
-        body["duplicates"] = _duplicates(request.user, document)
-        return Response(body, status=status.HTTP_201_CREATED)
+        document = self._accept(request, upload, department, options)  # discards if refused
+        return self._detail(document, status.HTTP_201_CREATED)
 
     @extend_schema(request={"multipart/form-data": UploadSerializer})
     @action(detail=False, methods=["post"])
     def batch(self, request):
         """Many files in one request; each gets its own result (201 if all were accepted)."""
-        uploads = request.FILES.getlist("file")
-        if not uploads:
-            return _error(
-                "file_required",
-                "ファイルを指定してください (file)。",
-                "Send at least one file (file).",
-                400,
-            )
+        uploads = self._uploads(request, at_least_one_only=False)
         try:
             department, options = self._upload_target(request)
-        except ValidationError:
-            for upload in uploads:
-                if upload.stored:
-                    ingest.discard(upload.stored)
+        except Exception:
+            _discard_all(uploads)
             raise
         results = []
         for upload in uploads:
@@ -256,86 +236,53 @@ class DocumentViewSet(
                     }
                 )
             except ingest.IngestError as exc:
-                results.append({"filename": upload.name, **exc.as_response_body()})
+                results.append({"filename": upload.name, **exc.as_body()})
         accepted = all("id" in result for result in results)
         return Response({"results": results}, status=201 if accepted else 207)
 
     # --- change and delete --------------------------------------------------------------
-    def _require_change(self, request, document, action_name: str) -> None:
-        refusal = None
-        if not permissions.can_change(request.user, document):
-            refusal = _body(
-                "not_allowed",
-                "この文書を変更する権限がありません。",
-                "You may not change this document.",
-            )
-        elif document.is_frozen:
-            refusal = _body(
-                "frozen",
-                "決裁済みで凍結された文書は変更できません。",
-                "This document was frozen after its decision and cannot be changed.",
-            )
-        if refusal:
-            trail.record(
-                actor=request.user,
-                action=action_name,
-                target=document,
-                request=request,
-                outcome=Outcome.REFUSED,
-                details={"reason": refusal["message"]},
-            )
-            raise ApiError(**refusal, status=403)
-
     @extend_schema(request=DocumentUpdateSerializer, responses=DocumentDetailSerializer)
     def partial_update(self, request, *args, **kwargs):
         document = self.get_object()
-        self._require_change(request, document, "change")
         changes = DocumentUpdateSerializer(data=request.data, partial=True)
         changes.is_valid(raise_exception=True)
-        before = {field: str(getattr(document, field)) for field in changes.validated_data}
-        with transaction.atomic():
-            for field, value in changes.validated_data.items():
-                setattr(document, field, value)
-            metadata_fields = {"document_date", "amount", "counterparty"} & set(
-                changes.validated_data
-            )
-            document.metadata_set_by_person = sorted(
-                set(document.metadata_set_by_person) | metadata_fields
-            )
-            document.save()
-            events.document_changed(document.pk)
-            trail.record(
-                actor=request.user,
-                action="change",
-                target=document,
-                request=request,
-                details={
-                    "before": before,
-                    "after": {f: str(v) for f, v in changes.validated_data.items()},
-                },
-            )
+        document = lifecycle.change_metadata(
+            document, changes.validated_data, user=request.user, request=request
+        )
         return Response(DocumentDetailSerializer(document, context={"request": request}).data)
 
     def destroy(self, request, *args, **kwargs):
-        document = self.get_object()
-        self._require_change(request, document, "delete")
-        refusal = document.deletion_refusal()
-        if refusal:
-            trail.record(
-                actor=request.user,
-                action="delete",
-                target=document,
-                request=request,
-                outcome=Outcome.REFUSED,
-                details={"reason": refusal[0]},
-            )
-            return _error("locked", *refusal, 409)
-        with transaction.atomic():
-            document.deleted_at, document.deleted_by = timezone.now(), request.user
-            document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-            events.document_changed(document.pk)
-            trail.record(actor=request.user, action="delete", target=document, request=request)
+        lifecycle.delete(self.get_object(), user=request.user, request=request)
         return Response(status=204)
+
+    @extend_schema(request=ShareSerializer)
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        document = self.get_object()
+        wanted = ShareSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        document = lifecycle.share(
+            document,
+            users=list(
+                get_user_model().objects.filter(username__in=wanted.validated_data["users"])
+            ),
+            groups=list(Group.objects.filter(name__in=wanted.validated_data["groups"])),
+            user=request.user,
+            request=request,
+        )
+        return Response(
+            {
+                "users": [u.username for u in document.shared_with_users.all()],
+                "groups": [g.name for g in document.shared_with_groups.all()],
+            }
+        )
+
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        document = lifecycle.retry(self.get_object(), user=request.user, request=request)
+        return Response(
+            DocumentDetailSerializer(document, context={"request": request}).data, status=202
+        )
 
     # --- files ------------------------------------------------------------------------
     def _stream(
@@ -367,25 +314,17 @@ class DocumentViewSet(
         version = self._version(document, request.query_params.get("version"))
         variant = request.query_params.get("variant", "original")
         if variant not in {"original", "archive"}:
-            return _error(
+            raise ApiError(
                 "invalid_variant",
                 "variant は original か archive です。",
                 "variant must be original or archive.",
-                400,
             )
-        trail.record(
-            actor=request.user,
-            action="download",
-            target=document,
-            request=request,
-            content_sha256=version.blob.sha256,
-            details={"version": version.number, "variant": variant},
-        )
+        access.downloaded(document, version, variant, user=request.user, request=request)
         if variant == "archive" and version.archive_key:
             stem = version.original_filename.rsplit(".", 1)[0]
             return self._stream(version.archive_key, None, "application/pdf", f"{stem}.pdf")
         if variant == "archive" and version.blob.media_type != "application/pdf":
-            return _error(
+            raise ApiError(
                 "archive_not_ready",
                 "アーカイブ版はまだ作成されていません。",
                 "The archive copy is not ready yet.",
@@ -399,10 +338,9 @@ class DocumentViewSet(
     @extend_schema(responses={200: bytes})
     @action(detail=True, methods=["get"])
     def thumbnail(self, request, pk=None):
-        document = self.get_object()
-        version = document.latest_version
+        version = self.get_object().latest_version
         if version is None or not version.thumbnail_key:
-            return _error(
+            raise ApiError(
                 "thumbnail_not_ready",
                 "サムネイルはまだ作成されていません。",
                 "The thumbnail is not ready yet.",
@@ -417,7 +355,7 @@ class DocumentViewSet(
             raise NotFoundError("版が見つかりません。", "Version not found.")
         return version
 
-    # --- versions, history, retry, share ------------------------------------------------
+    # --- versions and history -----------------------------------------------------------
     @extend_schema(
         request={"multipart/form-data": UploadSerializer}, responses=VersionSerializer(many=True)
     )
@@ -430,97 +368,24 @@ class DocumentViewSet(
                     document.versions.select_related("blob", "created_by"), many=True
                 ).data
             )
-        uploads = request.FILES.getlist("file")
-        if len(uploads) != 1:
-            return _error(
-                "file_required",
-                "ファイルを1つ指定してください (file)。",
-                "Send exactly one file (file).",
-                400,
-            )
-        try:
-            self._require_change(request, document, "new_version")
-        except ApiError:
-            if uploads[0].stored:
-                ingest.discard(uploads[0].stored)
-            raise
-        if uploads[0].error is not None:
-            exc = uploads[0].error
-            if isinstance(exc, ingest.IngestError):
-                return Response(exc.as_response_body(), status=exc.status)
-            raise exc
-        version = ingest.record_new_version(
-            uploads[0].stored,
-            document=document,
+        # Refused before the request body is read: nothing reaches the store.
+        lifecycle.check(document, "new_version", user=request.user, request=request)
+        (upload,) = self._uploads(request, at_least_one_only=True)
+        if upload.error is not None:
+            _discard_all([upload])
+            raise upload.error
+        version = lifecycle.add_version(
+            document,
+            upload.stored,
             user=request.user,
             request=request,
             comment=request.data.get("comment", ""),
         )
         return Response(VersionSerializer(version).data, status=201)
 
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         document = self.get_object()
         entries = AuditEntry.objects.filter(document_id=document.pk).order_by("sequence")
-        return Response(
-            [
-                {
-                    "sequence": e.sequence,
-                    "timestamp": e.timestamp,
-                    "actor": e.actor,
-                    "action": e.action,
-                    "outcome": e.outcome,
-                    "client_address": e.client_address,
-                    "content_sha256": e.content_sha256,
-                    "details": e.details,
-                }
-                for e in entries
-            ]
-        )
-
-    @action(detail=True, methods=["post"])
-    def retry(self, request, pk=None):
-        document = self.get_object()
-        self._require_change(request, document, "retry")
-        if document.status != Status.FAILED:
-            return _error(
-                "not_failed",
-                "失敗した文書だけを再処理できます。",
-                "Only failed documents can be retried.",
-                409,
-            )
-        with transaction.atomic():
-            Document.objects.filter(pk=document.pk).update(status=Status.QUEUED, error="")
-            process_version.enqueue(document.latest_version.pk)
-            trail.record(actor=request.user, action="retry", target=document, request=request)
-        document.refresh_from_db()
-        return Response(
-            DocumentDetailSerializer(document, context={"request": request}).data, status=202
-        )
-
-    @action(detail=True, methods=["post"])
-    def share(self, request, pk=None):
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-
-        document = self.get_object()
-        self._require_change(request, document, "share")
-        users = get_user_model().objects.filter(username__in=request.data.get("users", []))
-        groups = Group.objects.filter(name__in=request.data.get("groups", []))
-        with transaction.atomic():
-            document.shared_with_users.add(*users)
-            document.shared_with_groups.add(*groups)
-            events.document_changed(document.pk)
-            trail.record(
-                actor=request.user,
-                action="share",
-                target=document,
-                request=request,
-                details={"users": [u.username for u in users], "groups": [g.name for g in groups]},
-            )
-        return Response(
-            {
-                "users": [u.username for u in document.shared_with_users.all()],
-                "groups": [g.name for g in document.shared_with_groups.all()],
-            }
-        )
+        return Response(HistoryEntrySerializer(entries, many=True).data)

@@ -1,10 +1,11 @@
 """Accepting a file: store the original, then record it, in that order, all or nothing.
 
 The original is streamed to the object store first, under a fresh key, while its SHA-256
-is computed. Then one database transaction writes the Document, its Version, the
-processing job and the audit entry. If that transaction fails the just-written object is
-deleted again, so nothing half-made remains; if the same bytes were stored before, the new
-copy is dropped and the version points at the existing blob (content addressing).
+is computed. Then :mod:`dms.documents.lifecycle` records it (Document or Version, the
+processing job, the audit entry) in one database transaction opened by :func:`recording`.
+If that transaction fails the just-written object is deleted again, so nothing half-made
+remains; if the same bytes were stored before, the new copy is dropped and the version
+points at the existing blob (content addressing).
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from dms.audit import trail
-from dms.documents import events, media
-from dms.documents.models import Blob, Document, Source, Status, Version
+from dms.documents import media
+from dms.documents.models import Blob
 from dms.errors import ApiError
 from dms.storage import ObjectStoreError, PutResult, get_object_store
 
@@ -158,7 +158,7 @@ def _blob_for(stored: StoredOriginal) -> tuple[Blob, bool]:
 
 
 @contextlib.contextmanager
-def _recording(stored: StoredOriginal):
+def recording(stored: StoredOriginal):
     """One transaction that records ``stored``; yields ``(blob, is_new_blob)``.
 
     If the transaction fails, the stored object is removed again. If the same bytes were
@@ -173,84 +173,6 @@ def _recording(stored: StoredOriginal):
         raise
     if not new_blob:
         discard(stored)
-
-
-def record_upload(
-    stored: StoredOriginal,
-    *,
-    user,
-    department,
-    title: str = "",
-    document_type=None,
-    document_date=None,
-    source: str = Source.UPLOAD,
-    request=None,
-) -> Document:
-    """Write Document, Version, job and audit entry in one transaction (see module doc)."""
-    from dms.documents.processing import process_version
-
-    with _recording(stored) as (blob, new_blob):
-        document = Document.objects.create(
-            title=title or stored.filename.rsplit(".", 1)[0],
-            document_type=document_type,
-            department=department,
-            created_by=user,
-            source=source,
-            status=Status.QUEUED,
-            document_date=document_date,
-            metadata_set_by_person=["document_date"] if document_date else [],
-            revision=1,
-        )
-        version = Version.objects.create(
-            document=document,
-            number=1,
-            blob=blob,
-            original_filename=stored.filename,
-            created_by=user,
-        )
-        process_version.enqueue(version.pk)
-        events.document_created(document)
-        trail.record(
-            actor=user,
-            action="create",
-            target=document,
-            request=request,
-            content_sha256=blob.sha256,
-            details={"version": 1, "filename": stored.filename, "source": source},
-        )
-    document.has_known_content = not new_blob  # only then can there be duplicates
-    return document
-
-
-def record_new_version(stored: StoredOriginal, *, document, user, request=None, comment=""):
-    """A new file for an existing document: version n+1; earlier versions stay as they are."""
-    from dms.documents.processing import process_version
-
-    with _recording(stored) as (blob, _new_blob):
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        number = (
-            locked.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        ) + 1
-        version = Version.objects.create(
-            document=locked,
-            number=number,
-            blob=blob,
-            original_filename=stored.filename,
-            created_by=user,
-            comment=comment,
-        )
-        Document.objects.filter(pk=locked.pk).update(status=Status.QUEUED, error="")
-        process_version.enqueue(version.pk)
-        events.document_changed(locked.pk)
-        trail.record(
-            actor=user,
-            action="new_version",
-            target=locked,
-            request=request,
-            content_sha256=blob.sha256,
-            details={"version": number, "filename": stored.filename},
-        )
-    return version
 
 
 class _CheckedReader:

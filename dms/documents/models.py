@@ -137,6 +137,8 @@ class Document(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Stored files removed after a disposal decision; the row stays as the tombstone.
+    destroyed_at = models.DateTimeField(_("廃棄日時"), null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -178,19 +180,9 @@ class Document(models.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    def deletion_refusal(self) -> tuple[str, str] | None:
-        """Why this document may not be deleted now (Japanese, English), or None."""
-        if self.on_hold:
-            return (
-                "保留(リーガルホールド)中の文書は削除できません。",
-                "The document is on hold and cannot be deleted.",
-            )
-        if self.retain_until and self.retain_until >= timezone.localdate():
-            return (
-                "保存期間中の文書は削除できません。",
-                "The document is within its retention period and cannot be deleted.",
-            )
-        return None
+    @property
+    def is_destroyed(self) -> bool:
+        return self.destroyed_at is not None
 
     @property
     def metadata(self) -> dict:

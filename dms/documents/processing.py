@@ -22,7 +22,7 @@ from django_tasks import task
 from PIL import Image
 
 import ocr
-from dms.documents import events, media
+from dms.documents import events, lifecycle, media
 from dms.documents.models import Document, Status, Version
 from dms.jobs import PermanentError, on_give_up
 from dms.storage import get_object_store
@@ -141,7 +141,7 @@ def _fill_metadata(document: Document, extraction: ocr.Extraction) -> list[str]:
 @task()
 def process_version(version_id: int) -> dict:
     version = Version.objects.select_related("document", "blob").get(pk=version_id)
-    Document.objects.filter(pk=version.document_id).update(status=Status.PROCESSING, error="")
+    lifecycle.processing_started(version.document_id)
     store = get_object_store()
     blob = version.blob
     with tempfile.TemporaryDirectory(prefix="kiroku-process-") as work:
@@ -198,5 +198,8 @@ def process_version(version_id: int) -> dict:
 @on_give_up(process_version)
 def mark_failed(args, kwargs, error: str) -> None:
     version_id = args[0] if args else kwargs["version_id"]
-    document_id = Version.objects.filter(pk=version_id).values_list("document_id", flat=True)
-    Document.objects.filter(pk__in=document_id).update(status=Status.FAILED, error=error)
+    document_id = (
+        Version.objects.filter(pk=version_id).values_list("document_id", flat=True).first()
+    )
+    if document_id is not None:
+        lifecycle.mark_failed(document_id, error)

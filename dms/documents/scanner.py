@@ -17,8 +17,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from dms.accounts.models import Department
-from dms.documents import ingest
+from dms.documents import ingest, lifecycle
 from dms.documents.models import Source
+from dms.errors import ApiError
 
 logger = logging.getLogger(__name__)
 
@@ -74,10 +75,14 @@ def ingest_file(claimed: Path, department: Department, user) -> Outcome:
             stored = ingest.store_original(
                 stream, filename=original_name, length=claimed.stat().st_size
             )
-        document = ingest.record_upload(
-            stored, user=user, department=department, source=Source.SCANNER
+        document = lifecycle.create(
+            stored,
+            user=user,
+            department=department,
+            source=Source.SCANNER,
+            check_rights=False,  # whoever may write into a section's folder files there
         )
-    except ingest.IngestError as exc:
+    except ApiError as exc:
         return Outcome(
             _finish(claimed, "failed", f"{exc.message}\n{exc.message_en}"), error=exc.message
         )

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from dms.accounts.models import Department
+from dms.audit.models import AuditEntry
 from dms.documents import permissions
 from dms.documents.models import Document, DocumentType, Version
 
@@ -122,3 +123,27 @@ class UploadSerializer(serializers.Serializer):
     )
     department = serializers.CharField(required=False, help_text="組織コードまたは ID")
     document_date = serializers.DateField(required=False, allow_null=True)
+
+
+class ShareSerializer(serializers.Serializer):
+    users = serializers.ListField(
+        child=serializers.CharField(max_length=150), required=False, default=list, max_length=100
+    )
+    groups = serializers.ListField(
+        child=serializers.CharField(max_length=150), required=False, default=list, max_length=100
+    )
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "sequence",
+            "timestamp",
+            "actor",
+            "action",
+            "outcome",
+            "client_address",
+            "content_sha256",
+            "details",
+        ]

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 
 from dms.documents.ingest import IngestError, StoredOriginal, store_original
+from dms.errors import ApiError
 
 CHUNK_SIZE = 1024 * 1024
 PIPE_CHUNKS = 4  # at most this many chunks wait between the parser and the store
@@ -78,19 +79,43 @@ class _Pipe:
 
 
 class StoredUpload:
-    """What the parser puts in ``request.FILES``: the stored original, or why it failed."""
+    """What the parser puts in ``request.FILES``: the stored original, or why it failed.
 
-    def __init__(self, name: str, stored: StoredOriginal | None, error: Exception | None):
+    ``gate_refused``: the view refused the part before any byte was stored.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        stored: StoredOriginal | None,
+        error: Exception | None,
+        gate_refused: bool = False,
+    ):
         self.name = name
         self.stored = stored
         self.error = error
+        self.gate_refused = gate_refused
 
 
 class StoreUploadHandler(FileUploadHandler):
+    """Streams each file part to the store, once the view's gate lets it through.
+
+    ``gate(field_name, fields_so_far)`` returns why a part must not be stored (an
+    exception the view raises later) or None; a refused part's bytes are read and dropped.
+    """
+
     chunk_size = CHUNK_SIZE
 
-    def new_file(self, *args, **kwargs):
-        super().new_file(*args, **kwargs)
+    def __init__(self, request=None, gate=None, fields_so_far=None):
+        super().__init__(request)
+        self._gate = gate
+        self._fields_so_far = fields_so_far or (lambda: {})
+
+    def new_file(self, field_name, *args, **kwargs):
+        super().new_file(field_name, *args, **kwargs)
+        self._refusal = self._gate(field_name, self._fields_so_far()) if self._gate else None
+        if self._refusal is not None:
+            raise StopFutureHandlers()  # claimed, so no other handler keeps the bytes
         self._pipe = _Pipe()
         self._stored: StoredOriginal | None = None
         self._error: Exception | None = None
@@ -109,32 +134,58 @@ class StoreUploadHandler(FileUploadHandler):
             self._pipe.reader_gone.set()  # the parser must never block on a dead reader
 
     def receive_data_chunk(self, raw_data, start):
-        self._pipe.write(raw_data)
+        if self._refusal is None:
+            self._pipe.write(raw_data)
         return None
 
     def file_complete(self, file_size):
+        if self._refusal is not None:
+            return StoredUpload(self.file_name or "", None, self._refusal, gate_refused=True)
         self._pipe.close()
         self._thread.join()
         return StoredUpload(self.file_name or "", self._stored, self._error)
 
     def upload_interrupted(self):
-        if hasattr(self, "_pipe"):
+        if getattr(self, "_refusal", None) is None and hasattr(self, "_pipe"):
             self._pipe.abort()
             self._thread.join()
 
 
 class StreamingMultiPartParser(MultiPartParser):
-    """DRF's multipart parser, with files streamed to the object store as they arrive."""
+    """DRF's multipart parser, with files streamed to the object store as they arrive.
+
+    The view's ``upload_gate`` (if it has one) decides for each file part, before its bytes
+    are stored, whether to store it; a view without one accepts no file at all.
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
         request = parser_context["request"]
         meta = request.META.copy()
         meta["CONTENT_TYPE"] = media_type
-        handlers = [StoreUploadHandler(request)]
+        gate = getattr(parser_context.get("view"), "upload_gate", None) or _refuse_every_file
+        parser = None
+        handler = StoreUploadHandler(
+            request,
+            gate=gate,
+            # The fields read before the file part. Django keeps them in ``_post`` while it
+            # parses; tests/documents/test_uploads.py fails if that ever changes.
+            fields_so_far=lambda: parser._post,
+        )
         try:
-            parser = DjangoMultiPartParser(meta, stream, handlers, parser_context.get("encoding"))
+            parser = DjangoMultiPartParser(meta, stream, [handler], parser_context.get("encoding"))
             data, files = parser.parse()
         except MultiPartParserError as exc:
             raise ParseError(f"マルチパートの解析に失敗しました: {exc}") from exc
         return DataAndFiles(data, files)
+
+
+UNEXPECTED_FILE = ApiError(
+    "unexpected_file",
+    "ここではファイルを受け付けません (file 欄に1つだけ指定してください)。",
+    "No file is accepted here (send one file, in the field named file).",
+)
+
+
+def _refuse_every_file(field_name, fields):
+    return UNEXPECTED_FILE

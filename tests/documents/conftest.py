@@ -87,3 +87,19 @@ def named(data: bytes, name: str) -> io.BytesIO:
 
 def run_jobs() -> int:
     return Worker(worker_id="test").run(until_empty=True)
+
+
+@pytest.fixture
+def generated_keys(monkeypatch):
+    """The object keys ingest generates during the test, to check what is left under them."""
+    from dms.documents import ingest
+
+    keys = []
+    make_key = ingest.original_key
+
+    def recording_key():
+        keys.append(make_key())
+        return keys[-1]
+
+    monkeypatch.setattr(ingest, "original_key", recording_key)
+    return keys

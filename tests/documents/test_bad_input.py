@@ -29,22 +29,6 @@ from tests.documents.conftest import client_for, named, pdf_bytes, run_jobs
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def generated_keys(monkeypatch):
-    """The object keys ingest generates during the test, to check what is left under them."""
-    from dms.documents import ingest
-
-    keys = []
-    make_key = ingest.original_key
-
-    def recording_key():
-        keys.append(make_key())
-        return keys[-1]
-
-    monkeypatch.setattr(ingest, "original_key", recording_key)
-    return keys
-
-
 def upload(client, data: bytes, name: str = "scan.pdf"):
     return client.post("/api/documents/", {"file": named(data, name)}, format="multipart")
 

@@ -34,12 +34,12 @@ def test_upload_change_processing_and_delete_each_notify_with_a_new_revision(
 ):
     document_id = upload(clients["tanaka"], pdf_bytes()).json()["id"]
     clients["tanaka"].patch(f"/api/documents/{document_id}/", {"title": "変更"}, format="json")
-    run_jobs()  # processing finishes: content changed
+    run_jobs()  # processing starts (status is a filter), then finishes: content changed
     clients["tanaka"].delete(f"/api/documents/{document_id}/")
     seen = notifications()
-    assert [args[0] for args in seen] == [document_id] * 4
-    assert [args[1] for args in seen] == [1, 2, 3, 4]
-    assert Document.objects.get(pk=document_id).revision == 4
+    assert [args[0] for args in seen] == [document_id] * 5
+    assert [args[1] for args in seen] == [1, 2, 3, 4, 5]
+    assert Document.objects.get(pk=document_id).revision == 5
 
 
 def test_no_notification_survives_a_rolled_back_change(store, clients, subscribed):

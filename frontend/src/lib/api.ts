@@ -352,8 +352,9 @@ export function uploadDocument(
     (token) =>
       new Promise<DocumentDetail>((resolve, reject) => {
         const form = new FormData();
-        form.append('file', file, file.name);
+        // Fields first: the server authorises the department before it stores the file.
         for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
+        form.append('file', file, file.name);
         xhr.open('POST', '/api/documents/');
         xhr.withCredentials = true;
         xhr.setRequestHeader('X-CSRFToken', token);
