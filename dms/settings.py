@@ -140,7 +140,6 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Language and time: Japanese first, times in JST -------------------------------------
 LANGUAGE_CODE = env("KIROKU_LANGUAGE", "ja")
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "dms" / "locale"]
 TIME_ZONE = env("KIROKU_TIME_ZONE", "Asia/Tokyo")
 USE_I18N = True
 USE_TZ = True

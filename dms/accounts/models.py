@@ -1,35 +1,34 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", _("職員")
-    APPROVER = "approver", _("決裁者")
-    RECORDS_OFFICER = "records_officer", _("文書管理者")
-    ADMINISTRATOR = "administrator", _("システム管理者")
+    STAFF = "staff", "職員"
+    APPROVER = "approver", "決裁者"
+    RECORDS_OFFICER = "records_officer", "文書管理者"
+    ADMINISTRATOR = "administrator", "システム管理者"
 
 
 class DepartmentLevel(models.TextChoices):
-    BUREAU = "bureau", _("局")
-    DIVISION = "division", _("部")
-    SECTION = "section", _("課")
+    BUREAU = "bureau", "局"
+    DIVISION = "division", "部"
+    SECTION = "section", "課"
 
 
 class Department(models.Model):
     """One node of the organisation tree (局 › 部 › 課)."""
 
-    name = models.CharField(_("名称"), max_length=100)
-    name_en = models.CharField(_("英語名称"), max_length=100, blank=True)
-    code = models.SlugField(_("組織コード"), max_length=40, unique=True)
-    level = models.CharField(_("階層"), max_length=10, choices=DepartmentLevel.choices)
+    name = models.CharField("名称", max_length=100)
+    name_en = models.CharField("英語名称", max_length=100, blank=True)
+    code = models.SlugField("組織コード", max_length=40, unique=True)
+    level = models.CharField("階層", max_length=10, choices=DepartmentLevel.choices)
     parent = models.ForeignKey(
         "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
     )
 
     class Meta:
-        verbose_name = _("組織")
-        verbose_name_plural = _("組織")
+        verbose_name = "組織"
+        verbose_name_plural = "組織"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -50,15 +49,15 @@ class Department(models.Model):
 class User(AbstractUser):
     """A member of staff. Global roles live here; department membership below."""
 
-    display_name = models.CharField(_("氏名"), max_length=100, blank=True)
-    role = models.CharField(_("役割"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    display_name = models.CharField("氏名", max_length=100, blank=True)
+    role = models.CharField("役割", max_length=20, choices=Role.choices, default=Role.STAFF)
     departments = models.ManyToManyField(
-        Department, blank=True, related_name="members", verbose_name=_("所属")
+        Department, blank=True, related_name="members", verbose_name="所属"
     )
 
     class Meta:
-        verbose_name = _("職員")
-        verbose_name_plural = _("職員")
+        verbose_name = "職員"
+        verbose_name_plural = "職員"
 
     @property
     def sees_everything(self) -> bool:

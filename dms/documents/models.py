@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
 
 from dms.accounts.models import Department
 from dms.documents.permissions import department_ids_with_authority
@@ -31,14 +30,14 @@ def fiscal_year_of(day: dt.date) -> int:
 class DocumentType(models.Model):
     """A configurable list (申請書, 契約書, 請求書, …)."""
 
-    code = models.SlugField(_("コード"), max_length=40, unique=True)
-    name = models.CharField(_("名称"), max_length=60)
-    name_en = models.CharField(_("英語名称"), max_length=60, blank=True)
+    code = models.SlugField("コード", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60)
+    name_en = models.CharField("英語名称", max_length=60, blank=True)
     ordering = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("文書種別")
-        verbose_name_plural = _("文書種別")
+        verbose_name = "文書種別"
+        verbose_name_plural = "文書種別"
         ordering = ["ordering", "code"]
 
     def __str__(self) -> str:
@@ -60,16 +59,16 @@ class Blob(models.Model):
 
 
 class Source(models.TextChoices):
-    UPLOAD = "upload", _("アップロード")
-    SCANNER = "scanner", _("スキャナ")
-    API = "api", _("API")
+    UPLOAD = "upload", "アップロード"
+    SCANNER = "scanner", "スキャナ"
+    API = "api", "API"
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", _("処理待ち")
-    PROCESSING = "processing", _("処理中")
-    READY = "ready", _("完了")
-    FAILED = "failed", _("失敗")
+    QUEUED = "queued", "処理待ち"
+    PROCESSING = "processing", "処理中"
+    READY = "ready", "完了"
+    FAILED = "failed", "失敗"
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -95,33 +94,33 @@ class DocumentQuerySet(models.QuerySet):
 
 
 class Document(models.Model):
-    title = models.CharField(_("件名"), max_length=300)
+    title = models.CharField("件名", max_length=300)
     document_type = models.ForeignKey(
-        DocumentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("文書種別")
+        DocumentType, null=True, blank=True, on_delete=models.PROTECT, verbose_name="文書種別"
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="documents", verbose_name=_("担当課")
+        Department, on_delete=models.PROTECT, related_name="documents", verbose_name="担当課"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    created_on = models.DateField(_("作成・取得日"), default=timezone.localdate)
-    document_number = models.CharField(_("文書番号"), max_length=100, blank=True)
-    fiscal_year = models.PositiveSmallIntegerField(_("年度"), editable=False)
-    source = models.CharField(_("取得元"), max_length=10, choices=Source.choices)
+    created_on = models.DateField("作成・取得日", default=timezone.localdate)
+    document_number = models.CharField("文書番号", max_length=100, blank=True)
+    fiscal_year = models.PositiveSmallIntegerField("年度", editable=False)
+    source = models.CharField("取得元", max_length=10, choices=Source.choices)
     status = models.CharField(
-        _("処理状況"), max_length=12, choices=Status.choices, default=Status.QUEUED
+        "処理状況", max_length=12, choices=Status.choices, default=Status.QUEUED
     )
-    error = models.TextField(_("エラー"), blank=True)
+    error = models.TextField("エラー", blank=True)
 
     # Typed metadata (電子帳簿保存法: date, amount and counterparty are searchable).
-    document_date = models.DateField(_("文書日付"), null=True, blank=True)
-    amount = models.BigIntegerField(_("金額(円)"), null=True, blank=True)
-    counterparty = models.CharField(_("取引先"), max_length=200, blank=True)
-    extra_metadata = models.JSONField(_("その他の項目"), default=dict, blank=True)
+    document_date = models.DateField("文書日付", null=True, blank=True)
+    amount = models.BigIntegerField("金額(円)", null=True, blank=True)
+    counterparty = models.CharField("取引先", max_length=200, blank=True)
+    extra_metadata = models.JSONField("その他の項目", default=dict, blank=True)
     # Fields a person set: extraction never overwrites them.
     metadata_set_by_person = models.JSONField(default=list, blank=True)
-    contains_personal_number = models.BooleanField(_("個人番号を含む"), default=False)
+    contains_personal_number = models.BooleanField("個人番号を含む", default=False)
 
     shared_with_users = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="shared_documents"
@@ -129,16 +128,16 @@ class Document(models.Model):
     shared_with_groups = models.ManyToManyField(Group, blank=True, related_name="+")
 
     # Lifecycle states for approval and retention (set by those apps, enforced here).
-    frozen_at = models.DateTimeField(_("凍結日時"), null=True, blank=True)
+    frozen_at = models.DateTimeField("凍結日時", null=True, blank=True)
     frozen_reason = models.CharField(max_length=200, blank=True)
-    retain_until = models.DateField(_("保存期限"), null=True, blank=True)
-    on_hold = models.BooleanField(_("保留中"), default=False)
-    deleted_at = models.DateTimeField(_("削除日時"), null=True, blank=True)
+    retain_until = models.DateField("保存期限", null=True, blank=True)
+    on_hold = models.BooleanField("保留中", default=False)
+    deleted_at = models.DateTimeField("削除日時", null=True, blank=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # Stored files removed after a disposal decision; the row stays as the tombstone.
-    destroyed_at = models.DateTimeField(_("廃棄日時"), null=True, blank=True)
+    destroyed_at = models.DateTimeField("廃棄日時", null=True, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,8 +147,8 @@ class Document(models.Model):
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("文書")
-        verbose_name_plural = _("文書")
+        verbose_name = "文書"
+        verbose_name_plural = "文書"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["department", "status"]),
@@ -239,11 +238,11 @@ class Version(models.Model):
         if self.pk is not None:
             stored = Version.objects.filter(pk=self.pk).values(*self.ORIGINAL_FIELDS).first()
             if stored and any(stored[f] != getattr(self, f) for f in self.ORIGINAL_FIELDS):
-                raise ValidationError(_("版の原本は変更できません。新しい版を登録してください。"))
+                raise ValidationError("版の原本は変更できません。新しい版を登録してください。")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValidationError(_("版は削除できません。"))
+        raise ValidationError("版は削除できません。")
 
     @property
     def sha256(self) -> str:

@@ -2,14 +2,13 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    READY = "READY", _("待機中")
-    RUNNING = "RUNNING", _("実行中")
-    SUCCESSFUL = "SUCCESSFUL", _("完了")
-    FAILED = "FAILED", _("失敗")
+    READY = "READY", "待機中"
+    RUNNING = "RUNNING", "実行中"
+    SUCCESSFUL = "SUCCESSFUL", "完了"
+    FAILED = "FAILED", "失敗"
 
 
 class Job(models.Model):
