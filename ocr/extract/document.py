@@ -1,0 +1,139 @@
+"""The whole-document ``extract``: the input made a file, its type decided, the PDF or image
+path run, the archive written, and the pages joined into one ``Extraction``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Union
+
+from ocr.extract.errors import UnsupportedMediaTypeError
+from ocr.extract.image import extract_image
+from ocr.extract.options import ExtractOptions
+from ocr.extract.pdf import extract_pdf
+from ocr.extract.results import Extraction
+from ocr.metadata import extract_metadata
+from ocr.normalize import JAPANESE_CHARS
+
+Source = Union[bytes, str, os.PathLike, IO[bytes]]  # noqa: UP007 (a runtime alias)
+
+PDF = "application/pdf"
+IMAGE_TYPES = {
+    "image/jpeg": "JPEG",
+    "image/jpg": "JPEG",
+    "image/png": "PNG",
+    "image/tiff": "TIFF",
+}
+
+
+@contextlib.contextmanager
+def _as_path(source: Source) -> Iterator[Path]:
+    if isinstance(source, str | os.PathLike):
+        yield Path(source)
+        return
+    with tempfile.TemporaryDirectory(prefix="kiroku-src-") as tmp:
+        path = Path(tmp) / "source"
+        with open(path, "wb") as out:
+            if isinstance(source, bytes | bytearray | memoryview):
+                out.write(source)
+            else:
+                shutil.copyfileobj(source, out, 1 << 20)
+        yield path
+
+
+def _sniff(path: Path) -> str | None:
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" in head:
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "image/tiff"
+    return None
+
+
+def _language(text: str) -> str:
+    japanese = len(re.findall(f"[{JAPANESE_CHARS}]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    if japanese and japanese * 5 >= latin:
+        return "ja"
+    if latin:
+        return "en"
+    return "und"
+
+
+def extract(
+    source: Source, media_type: str | None, *, options: ExtractOptions | None = None
+) -> Extraction:
+    """Extract the text of a PDF or image (bytes, a path, or a binary file).
+
+    Raises :class:`PasswordProtectedError`, :class:`PageLimitExceededError`,
+    :class:`UnsupportedMediaTypeError` or :class:`ExtractionError` for the document as a
+    whole; page-level failures are reported in ``Extraction.errors``.
+    """
+    options = options or ExtractOptions()
+    with _as_path(source) as path, tempfile.TemporaryDirectory(prefix="kiroku-ocr-") as tmp:
+        work = Path(tmp)
+        declared = (media_type or "").split(";")[0].strip().lower()
+        sniffed = _sniff(path)
+        kind = declared if declared in (PDF, *IMAGE_TYPES) else sniffed
+        if (
+            sniffed is not None
+            and kind != sniffed
+            and not (kind in IMAGE_TYPES and sniffed in IMAGE_TYPES)
+        ):
+            kind = sniffed  # the bytes decide (Pillow reads any image type by content)
+        if kind == PDF:
+            pages, archive = extract_pdf(path, options, work)
+        elif kind in IMAGE_TYPES:
+            pages, archive = extract_image(path, options, work)
+        else:
+            raise UnsupportedMediaTypeError(
+                f"対応していない形式です (unsupported media type): {media_type!r}"
+            )
+        archive_pdf = None
+        written = pdfa = False
+        if archive is not None:
+            try:
+                built = getattr(archive, "overlaid", 1) > 0 and any(
+                    p.source == "ocr" for p in pages
+                )
+                if built:
+                    target = options.archive_to if options.archive_to is not None else io.BytesIO()
+                    if kind == PDF:
+                        archive.write(target)
+                    else:
+                        archive.write(target, title=Path(str(path)).name)
+                        pdfa = True
+                    if isinstance(target, io.BytesIO) and options.archive_to is None:
+                        archive_pdf = target.getvalue()
+                    else:
+                        written = True
+            finally:
+                archive.close()
+    raw = "\f".join(p.raw_text for p in pages)
+    text = "\n\n".join(p.text for p in pages)
+    return Extraction(
+        media_type=kind,
+        pages=tuple(pages),
+        text=text,
+        raw_text=raw,
+        language=_language(text),
+        metadata=extract_metadata(text),
+        errors=tuple(e for p in pages for e in p.errors),
+        archive_pdf=archive_pdf,
+        # a PDF that gained no text layer (born-digital, or only blank pages OCR'd)
+        archive_is_original=kind == PDF and archive_pdf is None and not written,
+        archive_pdfa=pdfa,
+        archive_written=written,
+    )
