@@ -19,18 +19,14 @@ from ocr.extract.image import extract_image
 from ocr.extract.options import ExtractOptions
 from ocr.extract.pdf import extract_pdf
 from ocr.extract.results import Extraction
+from ocr.media import IMAGE_TYPES, PDF, sniff_file
 from ocr.metadata import extract_metadata
 from ocr.normalize import JAPANESE_CHARS
 
 Source = Union[bytes, str, os.PathLike, IO[bytes]]  # noqa: UP007 (a runtime alias)
 
-PDF = "application/pdf"
-IMAGE_TYPES = {
-    "image/jpeg": "JPEG",
-    "image/jpg": "JPEG",
-    "image/png": "PNG",
-    "image/tiff": "TIFF",
-}
+# Image types a caller may declare ("image/jpg": a common misspelling of image/jpeg).
+DECLARED_IMAGE_TYPES = (*IMAGE_TYPES, "image/jpg")
 
 
 @contextlib.contextmanager
@@ -46,20 +42,6 @@ def _as_path(source: Source) -> Iterator[Path]:
             else:
                 shutil.copyfileobj(source, out, 1 << 20)
         yield path
-
-
-def _sniff(path: Path) -> str | None:
-    with open(path, "rb") as f:
-        head = f.read(1024)
-    if b"%PDF-" in head:
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "image/tiff"
-    return None
 
 
 def _language(text: str) -> str:
@@ -85,17 +67,17 @@ def extract(
     with _as_path(source) as path, tempfile.TemporaryDirectory(prefix="kiroku-ocr-") as tmp:
         work = Path(tmp)
         declared = (media_type or "").split(";")[0].strip().lower()
-        sniffed = _sniff(path)
-        kind = declared if declared in (PDF, *IMAGE_TYPES) else sniffed
+        sniffed = sniff_file(path)
+        kind = declared if declared in (PDF, *DECLARED_IMAGE_TYPES) else sniffed
         if (
             sniffed is not None
             and kind != sniffed
-            and not (kind in IMAGE_TYPES and sniffed in IMAGE_TYPES)
+            and not (kind in DECLARED_IMAGE_TYPES and sniffed in IMAGE_TYPES)
         ):
             kind = sniffed  # the bytes decide (Pillow reads any image type by content)
         if kind == PDF:
             pages, archive = extract_pdf(path, options, work)
-        elif kind in IMAGE_TYPES:
+        elif kind in DECLARED_IMAGE_TYPES:
             pages, archive = extract_image(path, options, work)
         else:
             raise UnsupportedMediaTypeError(
