@@ -9,12 +9,10 @@ The original is only ever read.
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 from pathlib import Path
 
-import pypdfium2
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -26,8 +24,9 @@ from dms.documents import events, media
 from dms.documents.models import Document, Status, Version
 from dms.jobs import PermanentError, on_give_up
 from dms.storage import get_object_store
+from ocr.media import PDF
+from ocr.thumbnail import render_thumbnail
 
-THUMBNAIL_WIDTH = 240
 METADATA_FIELDS = ("document_date", "amount", "counterparty")
 PAGE_ERRORS = {  # ocr's page error codes, as staff should read them
     "image_too_large": "画像が大きすぎます (image exceeds the pixel limit)",
@@ -45,27 +44,6 @@ def _reasons(extraction: ocr.Extraction) -> str:
 
 class UnreadableDocument(PermanentError):
     """The file cannot be processed as it is; retrying will not help."""
-
-
-def _thumbnail(path: str, media_type: str) -> bytes:
-    """A PNG of the first page, THUMBNAIL_WIDTH wide."""
-    if media_type == media.PDF:
-        pdf = pypdfium2.PdfDocument(path)
-        try:
-            page = pdf[0]
-            image = page.render(scale=THUMBNAIL_WIDTH / max(page.get_width(), 1)).to_pil()
-        finally:
-            pdf.close()
-    else:
-        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
-        with Image.open(path) as source:
-            source.seek(0)
-            source.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode small
-            image = source.copy()
-        image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def _extract(path: str, media_type: str, archive_path: Path) -> ocr.Extraction:
@@ -162,10 +140,13 @@ def process_version(version_id: int) -> dict:
                     f"{derived}/archive.pdf",
                     archive,
                     length=archive_path.stat().st_size,
-                    content_type=media.PDF,
+                    content_type=PDF,
                 )
             archive_key = f"{derived}/archive.pdf"
-        thumbnail = _thumbnail(str(local), blob.media_type)
+        # Pillow's decompression-bomb limit, process-wide: the documents' own pixel limit
+        # for the thumbnail of a first page that extraction reported as too large.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+        thumbnail = render_thumbnail(local, blob.media_type)
     store.put(
         f"{derived}/thumbnail.png", thumbnail, length=len(thumbnail), content_type="image/png"
     )
