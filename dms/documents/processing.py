@@ -46,7 +46,7 @@ class UnreadableDocument(PermanentError):
     """The file cannot be processed as it is; retrying will not help."""
 
 
-def _extract(path: str, media_type: str, archive_path: Path) -> ocr.Extraction:
+def _extract(source: ocr.SourceFile, media_type: str, archive_path: Path) -> ocr.Extraction:
     options = ocr.ExtractOptions(
         max_pages=settings.MAX_PAGES,
         max_pixels=settings.MAX_IMAGE_PIXELS,
@@ -54,7 +54,7 @@ def _extract(path: str, media_type: str, archive_path: Path) -> ocr.Extraction:
         tesseract_cmd=settings.TESSERACT_CMD,
     )
     try:
-        extraction = ocr.extract(path, media_type, options=options)
+        extraction = ocr.extract(source, media_type, options=options)
     except ocr.PasswordProtectedError as exc:
         raise UnreadableDocument(
             "パスワード保護されたPDFです。保護を解除してから登録してください。"
@@ -131,22 +131,24 @@ def process_version(version_id: int) -> dict:
         ):
             shutil.copyfileobj(original, out, 1024 * 1024)
         archive_path = Path(work) / "archive.pdf"
-        extraction = _extract(str(local), blob.media_type, archive_path)
-        derived = f"derived/versions/{version.pk}"
-        archive_key = ""
-        if extraction.archive_written:
-            with archive_path.open("rb") as archive:
-                store.put(
-                    f"{derived}/archive.pdf",
-                    archive,
-                    length=archive_path.stat().st_size,
-                    content_type=PDF,
-                )
-            archive_key = f"{derived}/archive.pdf"
-        # Pillow's decompression-bomb limit, process-wide: the documents' own pixel limit
-        # for the thumbnail of a first page that extraction reported as too large.
-        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
-        thumbnail = render_thumbnail(local, blob.media_type)
+        # one SourceFile for extraction and thumbnail: each PDF library opens the file once
+        with ocr.SourceFile(local) as source:
+            extraction = _extract(source, blob.media_type, archive_path)
+            derived = f"derived/versions/{version.pk}"
+            archive_key = ""
+            if extraction.archive_written:
+                with archive_path.open("rb") as archive:
+                    store.put(
+                        f"{derived}/archive.pdf",
+                        archive,
+                        length=archive_path.stat().st_size,
+                        content_type=PDF,
+                    )
+                archive_key = f"{derived}/archive.pdf"
+            # Pillow's decompression-bomb limit, process-wide: the documents' own pixel
+            # limit, for the thumbnail of a first page that extraction found too large.
+            Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+            thumbnail = render_thumbnail(source, blob.media_type)
     store.put(
         f"{derived}/thumbnail.png", thumbnail, length=len(thumbnail), content_type="image/png"
     )

@@ -22,8 +22,9 @@ from ocr.extract.results import Extraction
 from ocr.media import IMAGE_TYPES, PDF, sniff_file
 from ocr.metadata import extract_metadata
 from ocr.normalize import JAPANESE_CHARS
+from ocr.source import SourceFile
 
-Source = Union[bytes, str, os.PathLike, IO[bytes]]  # noqa: UP007 (a runtime alias)
+Source = Union[bytes, str, os.PathLike, IO[bytes], SourceFile]  # noqa: UP007 (a runtime alias)
 
 # Image types a caller may declare ("image/jpg": a common misspelling of image/jpeg).
 DECLARED_IMAGE_TYPES = (*IMAGE_TYPES, "image/jpg")
@@ -31,6 +32,9 @@ DECLARED_IMAGE_TYPES = (*IMAGE_TYPES, "image/jpg")
 
 @contextlib.contextmanager
 def _as_path(source: Source) -> Iterator[Path]:
+    if isinstance(source, SourceFile):
+        yield source.path
+        return
     if isinstance(source, str | os.PathLike):
         yield Path(source)
         return
@@ -57,15 +61,17 @@ def _language(text: str) -> str:
 def extract(
     source: Source, media_type: str | None, *, options: ExtractOptions | None = None
 ) -> Extraction:
-    """Extract the text of a PDF or image (bytes, a path, or a binary file).
+    """Extract the text of a PDF or image (bytes, a path, a binary file, or a
+    :class:`~ocr.source.SourceFile` whose opened PDF the caller goes on using).
 
     Raises :class:`PasswordProtectedError`, :class:`PageLimitExceededError`,
     :class:`UnsupportedMediaTypeError` or :class:`ExtractionError` for the document as a
     whole; page-level failures are reported in ``Extraction.errors``.
     """
     options = options or ExtractOptions()
-    with _as_path(source) as path, tempfile.TemporaryDirectory(prefix="kiroku-ocr-") as tmp:
-        work = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        path = stack.enter_context(_as_path(source))
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kiroku-ocr-")))
         declared = (media_type or "").split(";")[0].strip().lower()
         sniffed = sniff_file(path)
         kind = declared if declared in (PDF, *DECLARED_IMAGE_TYPES) else sniffed
@@ -76,7 +82,11 @@ def extract(
         ):
             kind = sniffed  # the bytes decide (Pillow reads any image type by content)
         if kind == PDF:
-            pages, archive = extract_pdf(path, options, work)
+            # the caller's SourceFile stays open for its next step; ours closes after the archive
+            pdf = (
+                source if isinstance(source, SourceFile) else stack.enter_context(SourceFile(path))
+            )
+            pages, archive = extract_pdf(pdf, options, work)
         elif kind in DECLARED_IMAGE_TYPES:
             pages, archive = extract_image(path, options, work)
         else:

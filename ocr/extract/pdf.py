@@ -25,14 +25,15 @@ from ocr.extract.page_ocr import (
 )
 from ocr.extract.results import Page, PageError, Word
 from ocr.normalize import normalize_text
+from ocr.source import SourceFile
 
 
-def _open_pdf(path: Path) -> Any:
-    import pdfplumber
+def _text_layer(source: SourceFile) -> Any:
+    """The source's pdfplumber document; a password or a damaged file is the document's error."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
-        return pdfplumber.open(path)
+        return source.pdfplumber()
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise PasswordProtectedError() from exc
     except Exception as exc:
@@ -165,96 +166,81 @@ def _scanned_image(page: Any, options: ExtractOptions) -> tuple[PageImage, float
     return PageImage(lambda: image, image.size, None), round(dpi, 1)
 
 
-def extract_pdf(path: Path, options: ExtractOptions, work: Path) -> tuple[list[Page], Any]:
-    import pikepdf
-    import pypdfium2
-
+def extract_pdf(source: SourceFile, options: ExtractOptions, work: Path) -> tuple[list[Page], Any]:
+    """The pages of the PDF; each library reads it through ``source`` (which the caller
+    closes), so the file is opened once per library however many pages need it."""
     from ocr.archive import PdfArchive
 
     pages: list[Page] = ProgressPages(options)
     archive: PdfArchive | None = None
-    document = None
-    scans = None
-    with _open_pdf(path) as pdf:
-        count = len(pdf.pages)
-        if count > options.max_pages:
-            raise PageLimitExceededError(
-                f"ページ数が上限を超えています (too many pages): {count} > {options.max_pages}"
-            )
-        for index in range(count):
-            number = index + 1
-            problem: str | None = "OCR forced"
-            text_error: PageError | None = None
-            width = height = 0.0
+    pdf = _text_layer(source)
+    count = len(pdf.pages)
+    if count > options.max_pages:
+        raise PageLimitExceededError(
+            f"ページ数が上限を超えています (too many pages): {count} > {options.max_pages}"
+        )
+    for index in range(count):
+        number = index + 1
+        problem: str | None = "OCR forced"
+        text_error: PageError | None = None
+        width = height = 0.0
+        try:
+            page = pdf.pages[index]
+            width, height = float(page.width), float(page.height)
             try:
-                page = pdf.pages[index]
-                width, height = float(page.width), float(page.height)
-                try:
-                    found = pdftext.page_text(page)
-                    if not options.force_ocr:
-                        problem = pdftext.text_layer_problem(page, found)
-                finally:
-                    page.close()
-                    _forget_parsed_objects(pdf)
-            except Exception as exc:  # a corrupt page: try to render it instead
-                text_error = PageError(number, "corrupt_page", f"{type(exc).__name__}: {exc}")
-                problem = "text layer unreadable"
-            if problem is None:
-                raw = found.text
-                pages.append(
-                    Page(
-                        number=number,
-                        width=width,
-                        height=height,
-                        unit="pt",
-                        source="text_layer",
-                        writing_direction=found.direction,
-                        text=normalize_text(raw).strip(),
-                        raw_text=raw,
-                        words=tuple(
-                            Word(w.text, w.x0, w.top, w.x1, w.bottom, 100.0) for w in found.words
-                        ),
-                    )
+                found = pdftext.page_text(page)
+                if not options.force_ocr:
+                    problem = pdftext.text_layer_problem(page, found)
+            finally:
+                page.close()
+                _forget_parsed_objects(pdf)
+        except Exception as exc:  # a corrupt page: try to render it instead
+            text_error = PageError(number, "corrupt_page", f"{type(exc).__name__}: {exc}")
+            problem = "text layer unreadable"
+        if problem is None:
+            raw = found.text
+            pages.append(
+                Page(
+                    number=number,
+                    width=width,
+                    height=height,
+                    unit="pt",
+                    source="text_layer",
+                    writing_direction=found.direction,
+                    text=normalize_text(raw).strip(),
+                    raw_text=raw,
+                    words=tuple(
+                        Word(w.text, w.x0, w.top, w.x1, w.bottom, 100.0) for w in found.words
+                    ),
                 )
-                continue
-            try:
-                if scans is None:
-                    scans = pikepdf.open(path)
-                damage = _content_damage(scans.pages[index])
-                if damage is not None and text_error is None:
-                    text_error = PageError(number, "corrupt_page", damage)
-                found_image = _scanned_image(scans.pages[index], options)
-                if found_image is not None:
-                    page_image, dpi = found_image
-                else:
-                    if document is None:
-                        document = pypdfium2.PdfDocument(str(path))
-                    rendered, dpi = _render(document, index, options)
-                    page_image = PageImage(lambda r=rendered: r, rendered.size, None)
-                    del rendered
-                outcome = ocr_page_image(page_image, dpi, options, work)
-                del page_image
-                record = page_record(number, outcome, round(dpi, 1))
-                if (
-                    options.archive
-                    and outcome.result
-                    and outcome.result.pdf
-                    and outcome.result.words
-                ):
-                    if archive is None:
-                        archive = PdfArchive(path)
-                    archive.add_text_layer(index, outcome.result.pdf, outcome.applied)
-            except Exception as exc:
-                record = failure_page(number, exc)
-                if text_error is not None:
-                    record = failed_page(number, "corrupt_page", f"{text_error.message}; {exc}")
-                pages.append(record)
-                continue
+            )
+            continue
+        try:
+            scans = source.pikepdf()
+            damage = _content_damage(scans.pages[index])
+            if damage is not None and text_error is None:
+                text_error = PageError(number, "corrupt_page", damage)
+            found_image = _scanned_image(scans.pages[index], options)
+            if found_image is not None:
+                page_image, dpi = found_image
+            else:
+                rendered, dpi = _render(source.pypdfium2(), index, options)
+                page_image = PageImage(lambda r=rendered: r, rendered.size, None)
+                del rendered
+            outcome = ocr_page_image(page_image, dpi, options, work)
+            del page_image
+            record = page_record(number, outcome, round(dpi, 1))
+            if options.archive and outcome.result and outcome.result.pdf and outcome.result.words:
+                if archive is None:
+                    archive = PdfArchive(scans)
+                archive.add_text_layer(index, outcome.result.pdf, outcome.applied)
+        except Exception as exc:
+            record = failure_page(number, exc)
             if text_error is not None:
-                record = with_errors(record, text_error)
+                record = failed_page(number, "corrupt_page", f"{text_error.message}; {exc}")
             pages.append(record)
-    if document is not None:
-        document.close()
-    if scans is not None:
-        scans.close()
+            continue
+        if text_error is not None:
+            record = with_errors(record, text_error)
+        pages.append(record)
     return pages, archive
