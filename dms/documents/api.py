@@ -21,7 +21,6 @@ from dms.audit import trail
 from dms.audit.models import AuditEntry, Outcome
 from dms.documents import events, ingest, permissions
 from dms.documents.models import Document, Source, Status, Version
-from dms.documents.processing import process_version
 from dms.documents.serializers import (
     DocumentDetailSerializer,
     DocumentListSerializer,
@@ -29,6 +28,7 @@ from dms.documents.serializers import (
     UploadSerializer,
     VersionSerializer,
 )
+from dms.documents.tasks import process_version
 from dms.documents.uploads import StreamingMultiPartParser
 from dms.errors import ApiError, NotFoundError
 from dms.storage import get_object_store

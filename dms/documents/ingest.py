@@ -187,7 +187,7 @@ def record_upload(
     request=None,
 ) -> Document:
     """Write Document, Version, job and audit entry in one transaction (see module doc)."""
-    from dms.documents.processing import process_version
+    from dms.documents.tasks import process_version
 
     with _recording(stored) as (blob, new_blob):
         document = Document.objects.create(
@@ -224,7 +224,7 @@ def record_upload(
 
 def record_new_version(stored: StoredOriginal, *, document, user, request=None, comment=""):
     """A new file for an existing document: version n+1; earlier versions stay as they are."""
-    from dms.documents.processing import process_version
+    from dms.documents.tasks import process_version
 
     with _recording(stored) as (blob, _new_blob):
         locked = Document.objects.select_for_update().get(pk=document.pk)

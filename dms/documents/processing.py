@@ -1,4 +1,5 @@
-"""Processing a version after ingest: the job the worker runs for each new version.
+"""Processing a version after ingest: what the job ``dms.documents.tasks.process_version``
+does for each new version.
 
 Extract the text (the PDF's own text layer, or OCR of scanned pages), write the searchable
 archive PDF and a thumbnail to the object store, store the text and page summary on the
@@ -16,13 +17,12 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 from PIL import Image
 
 import ocr
 from dms.documents import events, media
 from dms.documents.models import Document, Status, Version
-from dms.jobs import PermanentError, on_give_up
+from dms.jobs import PermanentError
 from dms.storage import get_object_store
 from ocr.media import PDF
 from ocr.thumbnail import render_thumbnail
@@ -116,8 +116,9 @@ def _fill_metadata(document: Document, extraction: ocr.Extraction) -> list[str]:
     return changed
 
 
-@task()
-def process_version(version_id: int) -> dict:
+def process(version_id: int) -> dict:
+    """Process the version (see above); the job's return value: page count and the
+    metadata fields filled."""
     version = Version.objects.select_related("document", "blob").get(pk=version_id)
     Document.objects.filter(pk=version.document_id).update(status=Status.PROCESSING, error="")
     store = get_object_store()
@@ -176,10 +177,3 @@ def process_version(version_id: int) -> dict:
         document.save()
         events.document_changed(document.pk)
     return {"page_count": extraction.page_count, "metadata_filled": changed}
-
-
-@on_give_up(process_version)
-def mark_failed(args, kwargs, error: str) -> None:
-    version_id = args[0] if args else kwargs["version_id"]
-    document_id = Version.objects.filter(pk=version_id).values_list("document_id", flat=True)
-    Document.objects.filter(pk__in=document_id).update(status=Status.FAILED, error=error)
