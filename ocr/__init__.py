@@ -6,6 +6,8 @@ replacement (domain.md §1). This package is plain Python (no Django): ``ocr.ext
 reads a PDF or an image (text layer, or Tesseract page by page) and builds the searchable
 archive PDF of a scan, ``ocr.normalize`` prepares text for display and search,
 ``ocr.metadata`` reads dates, amounts, the counterparty and identifiers from it.
+``ocr.media`` tells the file types apart by their first bytes, ``ocr.thumbnail`` draws a
+first page small, and an ``ocr.SourceFile`` carries one opened PDF from step to step.
 """
 
 from ocr.extract import (
@@ -23,6 +25,7 @@ from ocr.extract import (
 )
 from ocr.metadata import Metadata, extract_metadata
 from ocr.normalize import join_broken_lines, normalize_text, search_key
+from ocr.source import SourceFile
 
 __all__ = [
     "ExtractOptions",
@@ -34,6 +37,7 @@ __all__ = [
     "PageError",
     "PageLimitExceededError",
     "PasswordProtectedError",
+    "SourceFile",
     "UnsupportedMediaTypeError",
     "Word",
     "extract",

@@ -6,7 +6,7 @@ is placed as a Form XObject over the *original* page, with the matrix that undoe
 rotation and deskew applied before OCR, so the archive shows exactly the pixels that were
 scanned:
 
-* PDF input: the original file is opened with pikepdf (lazily, from disk), OCR'd pages get
+* PDF input: in the original, opened with pikepdf (lazily, from disk), OCR'd pages get
   the overlay, everything else (born-digital pages of a mixed PDF, bookmarks, …) is kept as
   it is, and the result is written to a new file. The original is never modified.
 * Image input (JPEG, PNG, TIFF): each page is a new PDF page holding the original image
@@ -151,10 +151,14 @@ def _declare_pdfa(pdf: pikepdf.Pdf, title: str) -> None:
 
 
 class PdfArchive:
-    """Overlay OCR text on pages of an existing PDF, written to a new file at the end."""
+    """Overlay OCR text on pages of an open PDF, written to a new file at the end.
 
-    def __init__(self, source: str | os.PathLike[str]):
-        self._pdf = pikepdf.open(source)
+    The ``pikepdf.Pdf`` is the caller's (the one extraction inspects the pages with, so the
+    file is opened once); the overlays change it in memory only.
+    """
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self._pdf = pdf
         self.overlaid = 0
 
     def add_text_layer(self, index: int, text_pdf: bytes, applied_rotation: float) -> None:
@@ -175,7 +179,7 @@ class PdfArchive:
         _write(self._pdf, destination)
 
     def close(self) -> None:
-        self._pdf.close()
+        """Nothing to release: the Pdf is closed by its owner."""
 
 
 def _image_xobject(pdf: pikepdf.Pdf, image: Image.Image, jpeg: bytes | None) -> pikepdf.Stream:

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from dms.accounts.models import Department
 from dms.documents.models import DocumentType
 from dms.documents.serializers import DepartmentSerializer, DocumentTypeSerializer
+from dms.errors import ApiError
 
 
 class LoginSerializer(serializers.Serializer):
@@ -52,13 +53,10 @@ class LoginView(APIView):
         credentials.is_valid(raise_exception=True)
         user = authenticate(request, **credentials.validated_data)
         if user is None:
-            return Response(
-                {
-                    "error": "invalid_credentials",
-                    "message": "ユーザー名またはパスワードが正しくありません。",
-                    "message_en": "The user name or password is not correct.",
-                },
-                status=400,
+            raise ApiError(
+                "invalid_credentials",
+                "ユーザー名またはパスワードが正しくありません。",
+                "The user name or password is not correct.",
             )
         login(request, user)
         return Response(_me(user))

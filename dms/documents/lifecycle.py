@@ -136,7 +136,7 @@ def create(
 
     ``check_rights=False`` only for the scanner drop folder, whose folder is the authority.
     """
-    from dms.documents.processing import process_version
+    from dms.documents.tasks import process_version
 
     if check_rights and not permissions.can_upload_to(user, department):
         ingest.discard(stored)
@@ -178,7 +178,7 @@ def add_version(
     document: Document, stored: ingest.StoredOriginal, *, user, request=None, comment: str = ""
 ) -> Version:
     """A new file for an existing document: version n+1; earlier versions stay as they are."""
-    from dms.documents.processing import process_version
+    from dms.documents.tasks import process_version
 
     try:
         check(document, "new_version", user=user, request=request)
@@ -278,7 +278,7 @@ def restore(document: Document, *, user, request=None) -> Document:
 # --- processing -----------------------------------------------------------------------
 def retry(document: Document, *, user, request=None) -> Document:
     """Queue a failed document's processing again."""
-    from dms.documents.processing import process_version
+    from dms.documents.tasks import process_version
 
     check(document, "retry", user=user, request=request)
     with transaction.atomic():
@@ -312,6 +312,43 @@ def mark_failed(document_id: int, error: str) -> None:
             request=None,
             details={"error": error[:500]},
         )
+
+
+def processing_finished(version: Version, *, derived: dict, extracted: dict, error: str) -> list:
+    """Store what processing derived from ``version``; fill the document's fields from it.
+
+    Extraction fills only fields no person set (and the latest version's values only);
+    a document number is taken only when there is none. Returns the fields filled.
+    """
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=version.document_id)
+        Version.objects.filter(pk=version.pk).update(**derived)
+        latest = document.versions.order_by("-number").values_list("number", flat=True).first()
+        filled = _fill_extracted(document, extracted) if version.number == latest else []
+        document.status, document.error = Status.READY, error
+        document.save()
+        _done(
+            document,
+            "processed",
+            user=None,
+            request=None,
+            details={"version": version.number, "filled": filled},
+        )
+    return filled
+
+
+def _fill_extracted(document: Document, extracted: dict) -> list[str]:
+    filled = []
+    for field, value in extracted.items():
+        if value is None or getattr(document, field) == value:
+            continue
+        if field in document.metadata_set_by_person:
+            continue
+        if field == "document_number" and document.document_number:
+            continue
+        setattr(document, field, value)
+        filled.append(field)
+    return filled
 
 
 # --- hooks for approvals and retention ------------------------------------------------

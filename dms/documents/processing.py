@@ -1,4 +1,5 @@
-"""Processing a version after ingest: the job the worker runs for each new version.
+"""Processing a version after ingest: what the job ``dms.documents.tasks.process_version``
+does for each new version.
 
 Extract the text (the PDF's own text layer, or OCR of scanned pages), write the searchable
 archive PDF and a thumbnail to the object store, store the text and page summary on the
@@ -9,26 +10,22 @@ The original is only ever read.
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 from pathlib import Path
 
-import pypdfium2
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
-from django_tasks import task
 from PIL import Image
 
 import ocr
-from dms.documents import events, lifecycle, media
-from dms.documents.models import Document, Status, Version
-from dms.jobs import PermanentError, on_give_up
+from dms.documents import lifecycle, media
+from dms.documents.models import Version
+from dms.jobs import PermanentError
 from dms.storage import get_object_store
+from ocr.media import PDF
+from ocr.thumbnail import render_thumbnail
 
-THUMBNAIL_WIDTH = 240
-METADATA_FIELDS = ("document_date", "amount", "counterparty")
 PAGE_ERRORS = {  # ocr's page error codes, as staff should read them
     "image_too_large": "画像が大きすぎます (image exceeds the pixel limit)",
     "corrupt_page": "ページが壊れています (damaged page)",
@@ -47,28 +44,7 @@ class UnreadableDocument(PermanentError):
     """The file cannot be processed as it is; retrying will not help."""
 
 
-def _thumbnail(path: str, media_type: str) -> bytes:
-    """A PNG of the first page, THUMBNAIL_WIDTH wide."""
-    if media_type == media.PDF:
-        pdf = pypdfium2.PdfDocument(path)
-        try:
-            page = pdf[0]
-            image = page.render(scale=THUMBNAIL_WIDTH / max(page.get_width(), 1)).to_pil()
-        finally:
-            pdf.close()
-    else:
-        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
-        with Image.open(path) as source:
-            source.seek(0)
-            source.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode small
-            image = source.copy()
-        image.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
-    buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _extract(path: str, media_type: str, archive_path: Path) -> ocr.Extraction:
+def _extract(source: ocr.SourceFile, media_type: str, archive_path: Path) -> ocr.Extraction:
     options = ocr.ExtractOptions(
         max_pages=settings.MAX_PAGES,
         max_pixels=settings.MAX_IMAGE_PIXELS,
@@ -76,7 +52,7 @@ def _extract(path: str, media_type: str, archive_path: Path) -> ocr.Extraction:
         tesseract_cmd=settings.TESSERACT_CMD,
     )
     try:
-        extraction = ocr.extract(path, media_type, options=options)
+        extraction = ocr.extract(source, media_type, options=options)
     except ocr.PasswordProtectedError as exc:
         raise UnreadableDocument(
             "パスワード保護されたPDFです。保護を解除してから登録してください。"
@@ -119,27 +95,21 @@ def _partial_failure(extraction: ocr.Extraction) -> str:
     return f"一部のページを読み取れませんでした (pages not read): {pages} — {_reasons(extraction)}"
 
 
-def _fill_metadata(document: Document, extraction: ocr.Extraction) -> list[str]:
-    """Take the best candidates for the fields no person has set; return what changed."""
+def _extracted_values(extraction: ocr.Extraction) -> dict:
+    """The document fields extraction proposes (None: nothing found)."""
     found = extraction.metadata
-    changed = []
-    for field in METADATA_FIELDS:
-        value = getattr(found, field)
-        person_set = field in document.metadata_set_by_person
-        if value is not None and not person_set and getattr(document, field) != value:
-            setattr(document, field, value)
-            changed.append(field)
-    if found.document_numbers and not document.document_number:
-        document.document_number = found.document_numbers[0][:100]
-        changed.append("document_number")
-    if found.contains_individual_number and not document.contains_personal_number:
-        document.contains_personal_number = True
-        changed.append("contains_personal_number")
-    return changed
+    return {
+        "document_date": found.document_date,
+        "amount": found.amount,
+        "counterparty": found.counterparty,
+        "document_number": found.document_numbers[0][:100] if found.document_numbers else None,
+        "contains_personal_number": found.contains_individual_number or None,
+    }
 
 
-@task()
-def process_version(version_id: int) -> dict:
+def process(version_id: int) -> dict:
+    """Process the version (see above); the job's return value: page count and the
+    metadata fields filled."""
     version = Version.objects.select_related("document", "blob").get(pk=version_id)
     lifecycle.processing_started(version.document_id)
     store = get_object_store()
@@ -153,53 +123,41 @@ def process_version(version_id: int) -> dict:
         ):
             shutil.copyfileobj(original, out, 1024 * 1024)
         archive_path = Path(work) / "archive.pdf"
-        extraction = _extract(str(local), blob.media_type, archive_path)
-        derived = f"derived/versions/{version.pk}"
-        archive_key = ""
-        if extraction.archive_written:
-            with archive_path.open("rb") as archive:
-                store.put(
-                    f"{derived}/archive.pdf",
-                    archive,
-                    length=archive_path.stat().st_size,
-                    content_type=media.PDF,
-                )
-            archive_key = f"{derived}/archive.pdf"
-        thumbnail = _thumbnail(str(local), blob.media_type)
+        # one SourceFile for extraction and thumbnail: each PDF library opens the file once
+        with ocr.SourceFile(local) as source:
+            extraction = _extract(source, blob.media_type, archive_path)
+            derived = f"derived/versions/{version.pk}"
+            archive_key = ""
+            if extraction.archive_written:
+                with archive_path.open("rb") as archive:
+                    store.put(
+                        f"{derived}/archive.pdf",
+                        archive,
+                        length=archive_path.stat().st_size,
+                        content_type=PDF,
+                    )
+                archive_key = f"{derived}/archive.pdf"
+            # Pillow's decompression-bomb limit, process-wide: the documents' own pixel
+            # limit, for the thumbnail of a first page that extraction found too large.
+            Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS
+            thumbnail = render_thumbnail(source, blob.media_type)
     store.put(
         f"{derived}/thumbnail.png", thumbnail, length=len(thumbnail), content_type="image/png"
     )
 
-    with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=version.document_id)
-        Version.objects.filter(pk=version.pk).update(
-            page_count=extraction.page_count,
-            thumbnail_key=f"{derived}/thumbnail.png",
-            archive_key=archive_key,
-            content=extraction.text,
-            raw_content=extraction.raw_text,
-            language=extraction.language,
-            pages=_page_summary(extraction),
-            processed_at=timezone.now(),
-        )
-        changed = []
-        if (
-            version.number
-            == document.versions.order_by("-number").values_list("number", flat=True).first()
-        ):
-            changed = _fill_metadata(document, extraction)
-        document.status = Status.READY
-        document.error = _partial_failure(extraction)
-        document.save()
-        events.document_changed(document.pk)
-    return {"page_count": extraction.page_count, "metadata_filled": changed}
-
-
-@on_give_up(process_version)
-def mark_failed(args, kwargs, error: str) -> None:
-    version_id = args[0] if args else kwargs["version_id"]
-    document_id = (
-        Version.objects.filter(pk=version_id).values_list("document_id", flat=True).first()
+    changed = lifecycle.processing_finished(
+        version,
+        derived={
+            "page_count": extraction.page_count,
+            "thumbnail_key": f"{derived}/thumbnail.png",
+            "archive_key": archive_key,
+            "content": extraction.text,
+            "raw_content": extraction.raw_text,
+            "language": extraction.language,
+            "pages": _page_summary(extraction),
+            "processed_at": timezone.now(),
+        },
+        extracted=_extracted_values(extraction),
+        error=_partial_failure(extraction),
     )
-    if document_id is not None:
-        lifecycle.mark_failed(document_id, error)
+    return {"page_count": extraction.page_count, "metadata_filled": changed}

@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import override_settings
 
 from dms.documents.models import Blob, Document, Version
-from dms.documents.processing import process_version
+from dms.documents.tasks import process_version
 from dms.jobs.models import Job
 from dms.storage import get_object_store
 from tests.documents.conftest import client_for, named, pdf_bytes, run_jobs

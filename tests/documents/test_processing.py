@@ -80,3 +80,19 @@ def test_a_born_digital_pdf_is_its_own_archive(store, clients):
     assert "1.1" in detail["content"]  # full-width digits normalised (１．１)
     archive = clients["tanaka"].get(f"/api/documents/{created['id']}/download/?variant=archive")
     assert b"".join(archive.streaming_content) == data
+
+
+def test_a_bigtiff_scan_is_accepted_and_read(store, clients):
+    require("tesseract")
+    page = Image.new("L", (1654, 1000), 255)  # the top of an A4 page at 200 dpi
+    draw = ImageDraw.Draw(page)
+    for line_number, line in enumerate(INVOICE_LINES):
+        draw.text((120, 100 + line_number * 110), line, font=ImageFont.truetype(FONT, 44), fill=0)
+    buffer = io.BytesIO()
+    page.save(buffer, "TIFF", big_tiff=True, dpi=(200, 200))
+    response = upload(clients["tanaka"], buffer.getvalue(), "大判スキャン.tif")
+    assert response.status_code == 201, response.content
+    run_jobs()
+    detail = clients["tanaka"].get(f"/api/documents/{response.json()['id']}/").json()
+    assert detail["status"] == "ready", detail["error"]
+    assert "市民課窓口" in detail["content"]

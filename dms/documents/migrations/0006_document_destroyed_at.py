@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("documents", "0004_extraction_results"),
+        ("documents", "0005_process_version_task_path"),
     ]
 
     operations = [

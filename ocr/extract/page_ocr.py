@@ -1,0 +1,217 @@
+"""One page image in, one ``Page`` out: the OCR strategy shared by the PDF and image paths.
+
+Writing direction and skew from a preview, deskew when it pays, one Tesseract run, and
+only for a page that reads badly a second reading (orientation detection, or the other
+writing direction) of which the more confident wins. Also the page records both paths
+build: an OCR'd page, a failed page, and the page list that reports progress.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image
+
+from ocr import imageprep, tesseract
+from ocr.extract.errors import ImageTooLargeError
+from ocr.extract.options import ExtractOptions
+from ocr.extract.results import Page, PageError, Word
+from ocr.normalize import JAPANESE_CHARS, normalize_text
+
+# Tesseract's own line finding copes with a small skew; rotating a 300 dpi page costs
+# more CPU (~0.1 s) than it gains below this angle (degrees).
+MIN_DESKEW = 1.0
+# jpn_vert with --psm 5 finds skewed columns itself: on generated scans (two corpus
+# seeds, 300 and 200 dpi, skew up to 2 degrees) deskewing vertical pages changed the error
+# rate as often up as down, and at 200 dpi the interpolation blurs small glyphs. Vertical
+# pages are deskewed only beyond this angle (the estimate can be a few tenths off).
+MIN_DESKEW_VERTICAL = 2.5
+
+
+@dataclass
+class OcrOutcome:
+    result: tesseract.OcrResult | None
+    direction: str
+    rotation: int
+    skew: float
+    size: tuple[int, int]
+
+    @property
+    def applied(self) -> float:
+        return self.rotation + self.skew
+
+
+def _score(result: tesseract.OcrResult, most_chars: int) -> float:
+    if not result.character_count:
+        return 0.0
+    return result.mean_confidence * min(1.0, result.character_count / max(1, 0.5 * most_chars))
+
+
+class PageImage:
+    """A page image, decoded only as far as each step needs.
+
+    A scanner's JPEG that needs no turning or deskewing goes to Tesseract as it is (which
+    then decodes it once, exactly as plain ``tesseract page.jpg`` does); the analysis
+    reads a quarter-size preview that libjpeg decodes at a fraction of the cost.
+    """
+
+    def __init__(self, load: Callable[[], Image.Image], size: tuple[int, int], jpeg: bytes | None):
+        self._load = load
+        self._gray: Image.Image | None = None
+        self.size = size
+        self.jpeg = jpeg
+
+    def gray(self) -> Image.Image:
+        if self._gray is None:
+            self._gray = imageprep.to_grayscale(self._load())
+        return self._gray
+
+    def preview(self) -> Image.Image:
+        if self.jpeg is None:
+            return self.gray()
+        image = Image.open(io.BytesIO(self.jpeg))
+        image.draft("L", (image.width // 4, image.height // 4))
+        return imageprep.to_grayscale(image)
+
+
+def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: Path) -> OcrOutcome:
+    deadline = time.monotonic() + options.page_timeout
+
+    def remaining() -> float:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise tesseract.TesseractTimeout(
+                f"tesseract did not finish within {options.page_timeout:g} s"
+            )
+        return left
+
+    def read(rotation: int, direction: str | None, layout: imageprep.Layout | None) -> OcrOutcome:
+        turned = None
+        if rotation:
+            turned = imageprep.rotate_page(page.gray(), rotation)
+            layout = imageprep.analyse(turned)
+        assert layout is not None
+        direction = direction or layout.direction
+        least = MIN_DESKEW_VERTICAL if direction == "vertical" else MIN_DESKEW
+        skew = layout.skew if options.deskew and abs(layout.skew) >= least else 0.0
+        if turned is None and not skew and page.jpeg is not None:
+            path, size = work / "page.jpg", page.size
+            path.write_bytes(page.jpeg)
+        else:
+            processed = imageprep.rotate_page(
+                turned or page.gray(), skew, layout.text_box, layout.paper
+            )
+            path, size = work / "page.tif", processed.size  # uncompressed: fastest to read
+            processed.save(path, compression="raw")  # not the source TIFF's (CCITT G4)
+            del processed
+        vertical = direction == "vertical"
+        result = tesseract.run(
+            path,
+            lang=options.vertical_language if vertical else options.horizontal_language,
+            psm=5 if vertical else 3,
+            dpi=round(dpi),
+            timeout=remaining(),
+            text_layer=options.archive,
+            command=options.tesseract_cmd,
+        )
+        return OcrOutcome(result, direction, rotation, skew, size)
+
+    layout = imageprep.analyse(page.preview())
+    if layout.ink < imageprep.BLANK_INK:  # blank page: nothing to read
+        return OcrOutcome(None, "horizontal", 0, 0.0, page.size)
+    first = read(0, None, layout)
+    assert first.result is not None
+    if first.result.mean_confidence >= options.retry_confidence:
+        return first
+    candidates = [first]
+    half_path = work / "osd.tif"
+    page.gray().reduce(2).save(half_path, compression="raw")
+    orientation = tesseract.detect_osd(
+        half_path, timeout=remaining(), command=options.tesseract_cmd
+    )
+    if orientation is not None and orientation.rotate and orientation.confidence >= 2.0:
+        candidates.append(read(orientation.rotate, None, None))
+    else:
+        other = "horizontal" if first.direction == "vertical" else "vertical"
+        candidates.append(read(0, other, layout))
+    most = max(c.result.character_count for c in candidates if c.result)
+    return max(candidates, key=lambda c: _score(c.result, most) if c.result else 0.0)
+
+
+_J = f"[{JAPANESE_CHARS}]"
+_N = r"[0-9A-Za-z()\[\].,:;%/~+\-]"
+# In Japanese OCR output a space between a Japanese character and a digit, Latin letter or
+# bracket is Tesseract's spacing, not the writer's (令和 6 年 4 月, 金 1,000 円, (税込 )).
+_OCR_SPACE = re.compile(rf"(?<={_J}) +(?={_N})|(?<={_N}) +(?={_J})|(?<=[(\[]) +| +(?=[)\]])")
+
+
+def ocr_text(raw: str) -> str:
+    """Normalised text of an OCR reading: :func:`normalize_text` and Tesseract's spaces."""
+    return _OCR_SPACE.sub("", normalize_text(raw)).strip()
+
+
+def page_record(number: int, outcome: OcrOutcome, dpi: float) -> Page:
+    result = outcome.result
+    if result is None:
+        return Page(
+            number, outcome.size[0], outcome.size[1], "px", "ocr", "horizontal", dpi=dpi,
+            confidence=None,
+        )  # fmt: skip
+    raw = result.text
+    words = tuple(
+        Word(w.text, w.left, w.top, w.left + w.width, w.top + w.height, round(w.confidence, 1))
+        for w in result.words
+    )
+    return Page(
+        number=number,
+        width=outcome.size[0],
+        height=outcome.size[1],
+        unit="px",
+        source="ocr",
+        writing_direction=outcome.direction,
+        rotation=outcome.rotation,
+        skew=outcome.skew,
+        dpi=dpi,
+        text=ocr_text(raw),
+        raw_text=raw,
+        words=words,
+        confidence=round(result.mean_confidence, 1),
+    )
+
+
+def failed_page(number: int, code: str, message: str, **size: float) -> Page:
+    error = PageError(number, code, message)
+    return Page(
+        number, size.get("width", 0.0), size.get("height", 0.0), "pt", "none", "horizontal",
+        errors=(error,),
+    )  # fmt: skip
+
+
+def failure_page(number: int, exc: Exception) -> Page:
+    if isinstance(exc, ImageTooLargeError):
+        return failed_page(number, "image_too_large", str(exc))
+    if isinstance(exc, tesseract.TesseractTimeout):
+        return failed_page(number, "ocr_timeout", str(exc))
+    return failed_page(number, "ocr_failed", f"{type(exc).__name__}: {exc}")
+
+
+class ProgressPages(list):
+    """The pages extracted so far; reports each new one to ``options.on_page``."""
+
+    def __init__(self, options: ExtractOptions):
+        super().__init__()
+        self._on_page = options.on_page
+
+    def append(self, page: Page) -> None:
+        super().append(page)
+        if self._on_page is not None:
+            self._on_page(page)
+
+
+def with_errors(page: Page, *errors: PageError) -> Page:
+    return replace(page, errors=page.errors + errors)
