@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dms.documents.models import Status
-from ocr.metadata.dates import parse_date
+from ja.dates import parse_date
 from search.backends.base import Filters, SearchRequest, SearchUnavailable
 from search.query import QuerySyntaxError, parse
 from search.service import search_documents

@@ -4,7 +4,7 @@ Two layers, so that highlights can show the text as written wherever the engine 
 
 * :func:`display_text` — what every backend stores and highlights: NFKC, the spaces
   Tesseract puts between Japanese characters removed, letter-spaced headings (請　求　書)
-  closed up and phrases broken across a line end joined (``ocr.normalize``).
+  closed up and phrases broken across a line end joined (``ja.normalize``).
 * :func:`fold` — *search folds*, applied before tokenisation in the index and in queries:
   variant kanji (髙 → 高), abbreviated legal forms ((株) → 株式会社), spelling variants from
   ``config/synonyms_ja.txt`` (申し込み → 申込) and kanji numerals inside dates (令和六年度 →
@@ -25,35 +25,15 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ocr.normalize import (
-    LEGAL_FORM_ABBREVIATIONS,
-    VARIANT_KANJI,
-    join_broken_lines,
-    normalize_text,
-)
+from ja.eras import ERAS
+from ja.legal_forms import LEGAL_FORM_ABBREVIATIONS
+from ja.normalize import join_broken_lines, normalize_text
+from ja.numerals import format_kanji_number, format_positional_kanji
+from ja.variants import VARIANT_KANJI
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 USER_DICTIONARY = CONFIG_DIR / "userdict_ja.txt"
 SYNONYMS = CONFIG_DIR / "synonyms_ja.txt"
-
-ERAS = ("明治", "大正", "昭和", "平成", "令和")
-_KANJI_DIGITS = "〇一二三四五六七八九"
-
-
-def kanji_number(n: int) -> str:
-    """1..99 the way dates write them: 六, 十, 十二, 二十, 三十一."""
-    tens, ones = divmod(n, 10)
-    text = ""
-    if tens:
-        text += ("" if tens == 1 else _KANJI_DIGITS[tens]) + "十"
-    if ones:
-        text += _KANJI_DIGITS[ones]
-    return text
-
-
-def _positional(n: int) -> str:
-    """二〇二四 for 2024."""
-    return "".join(_KANJI_DIGITS[int(d)] for d in str(n))
 
 
 def _config_lines(path: Path) -> list[str]:
@@ -81,17 +61,18 @@ def synonym_groups() -> list[list[str]]:
 
 
 def _date_rules() -> dict[str, str]:
+    kanji = format_kanji_number  # 六, 十, 十二, 二十, 三十一: how dates write 1..99
     rules: dict[str, str] = {}
-    for era in ERAS:
+    for era in (era.name for era in ERAS):
         rules[f"{era}元年"] = f"{era}1年"
         for year in range(1, 65):
-            rules[f"{era}{kanji_number(year)}年"] = f"{era}{year}年"
+            rules[f"{era}{kanji(year)}年"] = f"{era}{year}年"
     for year in range(1900, 2100):
-        rules[f"{_positional(year)}年"] = f"{year}年"
+        rules[f"{format_positional_kanji(year)}年"] = f"{year}年"
     for month in range(1, 13):
-        rules[f"{kanji_number(month)}月"] = f"{month}月"
+        rules[f"{kanji(month)}月"] = f"{month}月"
         for day in range(1, 32):
-            rules[f"{kanji_number(month)}月{kanji_number(day)}日"] = f"{month}月{day}日"
+            rules[f"{kanji(month)}月{kanji(day)}日"] = f"{month}月{day}日"
     return rules
 
 
@@ -134,6 +115,14 @@ def display_text(raw: str | None) -> str:
     if not raw:
         return ""
     return join_broken_lines(normalize_text(raw))
+
+
+def counterparty_value(value: str) -> str:
+    """A counterparty filter ignores the legal form: (株)ABC finds 株式会社ABC."""
+    folded = fold(display_text(value))
+    for full in sorted(set(LEGAL_FORM_ABBREVIATIONS.values()), key=len, reverse=True):
+        folded = folded.replace(full, " ")
+    return " ".join(folded.split())
 
 
 def query_text(raw: str) -> str:

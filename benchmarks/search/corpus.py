@@ -294,7 +294,7 @@ class Doc:
 
     def searchable(self) -> str:
         """The text as a reader sees it: NFKC, and phrases broken across lines joined."""
-        from ocr.normalize import join_broken_lines, normalize_text
+        from ja.normalize import join_broken_lines, normalize_text
 
         raw = "\n".join([self.title, self.content, self.counterparty, self.section])
         return join_broken_lines(normalize_text(raw))

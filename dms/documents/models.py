@@ -9,8 +9,6 @@ and can be rebuilt from the original.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -20,11 +18,7 @@ from django.utils.functional import cached_property
 
 from dms.accounts.models import Department
 from dms.documents.permissions import department_ids_with_authority
-
-
-def fiscal_year_of(day: dt.date) -> int:
-    """Japanese fiscal year (April–March): 2025-03-31 is FY2024, 2025-04-01 is FY2025."""
-    return day.year if day.month >= 4 else day.year - 1
+from ja.fiscal import fiscal_year_of
 
 
 class DocumentType(models.Model):

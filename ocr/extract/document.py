@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Union
 
+from ja.normalize import JAPANESE_CHARS
 from ocr.extract.errors import UnsupportedMediaTypeError
 from ocr.extract.image import extract_image
 from ocr.extract.options import ExtractOptions
@@ -21,7 +22,6 @@ from ocr.extract.pdf import extract_pdf
 from ocr.extract.results import Extraction
 from ocr.media import IMAGE_TYPES, PDF, sniff_file
 from ocr.metadata import extract_metadata
-from ocr.normalize import JAPANESE_CHARS
 from ocr.source import SourceFile
 
 Source = Union[bytes, str, os.PathLike, IO[bytes], SourceFile]  # noqa: UP007 (a runtime alias)

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from PIL import Image
 
+from ja.normalize import JAPANESE_CHARS, normalize_text
 from ocr import imageprep, tesseract
 from ocr.extract.errors import ImageTooLargeError
 from ocr.extract.options import ExtractOptions
 from ocr.extract.results import Page, PageError, Word
-from ocr.normalize import JAPANESE_CHARS, normalize_text
 
 # Tesseract's own line finding copes with a small skew; rotating a 300 dpi page costs
 # more CPU (~0.1 s) than it gains below this angle (degrees).

@@ -11,6 +11,7 @@ from typing import Any
 
 from PIL import Image
 
+from ja.normalize import normalize_text
 from ocr import pdftext
 from ocr.extract.errors import ExtractionError, PageLimitExceededError, PasswordProtectedError
 from ocr.extract.options import ExtractOptions
@@ -24,7 +25,6 @@ from ocr.extract.page_ocr import (
     with_errors,
 )
 from ocr.extract.results import Page, PageError, Word
-from ocr.normalize import normalize_text
 from ocr.source import SourceFile
 
 

@@ -36,7 +36,7 @@ class Page:
     rotation: int = 0  # quarter turns applied before OCR, degrees counter-clockwise
     skew: float = 0.0  # deskew applied before OCR, degrees counter-clockwise
     dpi: float | None = None
-    text: str = ""  # normalised (ocr.normalize.normalize_text)
+    text: str = ""  # normalised (ja.normalize.normalize_text)
     raw_text: str = ""
     words: tuple[Word, ...] = ()
     confidence: float | None = None  # mean OCR word confidence

@@ -3,7 +3,8 @@
 Each extractor returns every candidate it found with a confidence (0..1), the matched text
 and span, and the normalised value; :func:`extract_metadata` picks the best of each and
 collects what a reviewer must look at as flags. The text can be raw OCR output: it is
-normalised first, and every span indexes ``normalize_text(text)``.
+normalised first, and every span indexes ``normalize_text(text)``. The rules of written
+Japanese they rely on (numerals, eras, legal forms) are the ``ja`` package's.
 """
 
 from __future__ import annotations
@@ -11,20 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ja.normalize import normalize_text
 from ocr.metadata.amounts import find_amounts, parse_amount
 from ocr.metadata.candidates import Candidate, Flag, best_candidate
 from ocr.metadata.counterparty import find_counterparties, is_public_body
-from ocr.metadata.dates import (
-    DateCandidate,
-    FiscalYearCandidate,
-    find_dates,
-    find_fiscal_years,
-    format_wareki,
-    format_wareki_abbreviated,
-    parse_date,
-    parse_fiscal_year,
-    to_wareki,
-)
+from ocr.metadata.dates import DateCandidate, FiscalYearCandidate, find_dates, find_fiscal_years
 from ocr.metadata.identifiers import (
     find_corporate_numbers,
     find_document_numbers,
@@ -33,8 +25,6 @@ from ocr.metadata.identifiers import (
     is_valid_corporate_number,
     is_valid_individual_number,
 )
-from ocr.metadata.numerals import parse_japanese_number
-from ocr.normalize import normalize_text
 
 __all__ = [
     "Candidate",
@@ -51,16 +41,10 @@ __all__ = [
     "find_fiscal_years",
     "find_individual_numbers",
     "find_invoice_numbers",
-    "format_wareki",
-    "format_wareki_abbreviated",
     "is_public_body",
     "is_valid_corporate_number",
     "is_valid_individual_number",
     "parse_amount",
-    "parse_date",
-    "parse_fiscal_year",
-    "parse_japanese_number",
-    "to_wareki",
 ]
 
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import re
 
+from ja.normalize import JAPANESE_CHARS, normalize_text
+from ja.numerals import KANJI_NUMERAL_CHARS, parse_japanese_number
 from ocr.metadata.candidates import Candidate, clamp_confidence, line_after, line_before
-from ocr.metadata.numerals import KANJI_NUMERAL_CHARS, parse_japanese_number
-from ocr.normalize import JAPANESE_CHARS, normalize_text
 
 __all__ = ["find_amounts", "parse_amount"]
 

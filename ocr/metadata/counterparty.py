@@ -19,42 +19,19 @@ from __future__ import annotations
 
 import re
 
-from ocr.metadata.candidates import Candidate, clamp_confidence, line_before
-from ocr.normalize import (
+from ja.legal_forms import (
     LEGAL_FORM_ABBREVIATIONS,
+    LEGAL_FORMS,
     expand_legal_form_abbreviations,
-    normalize_text,
 )
+from ja.normalize import normalize_text
+from ocr.metadata.candidates import Candidate, clamp_confidence, line_before
 
 __all__ = ["find_counterparties", "is_public_body"]
 
-_LEGAL_FORMS = (
-    "株式会社",
-    "有限会社",
-    "合同会社",
-    "合資会社",
-    "合名会社",
-    "一般社団法人",
-    "一般財団法人",
-    "公益社団法人",
-    "公益財団法人",
-    "特定非営利活動法人",
-    "NPO法人",
-    "社会福祉法人",
-    "医療法人社団",
-    "医療法人財団",
-    "医療法人",
-    "学校法人",
-    "宗教法人",
-    "地方独立行政法人",
-    "独立行政法人",
-    "国立大学法人",
-    "有限責任事業組合",
-    "協同組合",
-)
 _ABBREVIATION = "|".join(sorted(LEGAL_FORM_ABBREVIATIONS, key=len, reverse=True))
 _LEGAL_FORM = re.compile(
-    "|".join([*sorted(_LEGAL_FORMS, key=len, reverse=True), rf"\( *(?:{_ABBREVIATION}) *\)"])
+    "|".join([*sorted(LEGAL_FORMS, key=len, reverse=True), rf"\( *(?:{_ABBREVIATION}) *\)"])
 )
 
 _LATIN = "A-Za-z0-9&'.\\-"

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import re
 
+from ja.dates import ERA_NAMES
+from ja.normalize import normalize_text
+from ja.numerals import ORDINARY_DIGITS, ORDINARY_SMALL_UNITS, parse_japanese_number
 from ocr.metadata.candidates import (
     Candidate,
     clamp_confidence,
     is_alone_on_line,
     line_before,
 )
-from ocr.metadata.numerals import parse_japanese_number
-from ocr.normalize import normalize_text
 
 __all__ = [
     "corporate_number_check_digit",
@@ -165,9 +166,10 @@ def find_individual_numbers(text: str) -> list[Candidate[str]]:
 # 令和6年度財第12号, 総第45-2号, 総第45号の2.
 _ISSUER_CHAR = "\u4e00-\u9fff\u3400-\u4dbf\u30a1-\u30faー々ヶ"
 _DOCUMENT_NUMBER = re.compile(
-    r"(?P<fiscal_year>(?:(?:明治|大正|昭和|平成|令和) *(?:元|[0-9]{1,2})|[0-9]{4}) *年度 *)?"
+    rf"(?P<fiscal_year>(?:(?:{ERA_NAMES}) *(?:元|[0-9]{{1,2}})|[0-9]{{4}}) *年度 *)?"
     rf"(?P<issuer>[{_ISSUER_CHAR}]{{1,20}}?) *第 *"
-    r"(?P<number>[0-9](?: ?[0-9]){0,5}|[〇一二三四五六七八九十百千]{1,8})"  # 1 2 3: OCR spacing
+    # Arabic digits may be spaced by OCR (1 2 3)
+    rf"(?P<number>[0-9](?: ?[0-9]){{0,5}}|[{ORDINARY_DIGITS}{ORDINARY_SMALL_UNITS}]{{1,8}})"
     r"(?: *- *(?P<branch>[0-9]{1,4}))? *号(?:の(?P<suffix>[0-9]{1,4}))?"
 )
 # References to articles and to statutes are not the document's own number: 第3条第1項第2号,

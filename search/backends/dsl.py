@@ -192,13 +192,6 @@ class QueryBuilder:
         return {"bool": {"must": must, "must_not": must_not}}
 
     # --- filters ------------------------------------------------------------------------
-    def counterparty_value(self, value: str) -> str:
-        """A counterparty filter ignores the legal form: (株)ABC finds 株式会社ABC."""
-        folded = text.fold(text.display_text(value))
-        for full in sorted(set(text.LEGAL_FORM_ABBREVIATIONS.values()), key=len, reverse=True):
-            folded = folded.replace(full, " ")
-        return " ".join(folded.split())
-
     def filter_clauses(self, request: SearchRequest) -> list[dict]:
         clauses: list[dict] = []
         principals: Principals | None = request.principals
@@ -239,7 +232,7 @@ class QueryBuilder:
             if bounds:
                 clauses.append({"range": {name: bounds}})
         if f.counterparty:
-            value = self.counterparty_value(f.counterparty)
+            value = text.counterparty_value(f.counterparty)
             if value:
                 value = split_katakana(text.fold(value)) if self.python_folds else value
                 clauses.append({"match_phrase": {"counterparty": value}})

@@ -346,9 +346,7 @@ class EmbeddedBackend:
         if request.query is not None:
             parts.append(compile_match(request.query))
         if request.filters.counterparty:
-            from search.backends.dsl import QueryBuilder
-
-            value = QueryBuilder(self.analysis).counterparty_value(request.filters.counterparty)
+            value = text.counterparty_value(request.filters.counterparty)
             phrase = _phrase(value) if value else None
             if phrase:
                 parts.append("{counterparty} : " + phrase)

@@ -1,4 +1,5 @@
-"""The project's shape: every package importable with a docstring; ocr stays Django-free."""
+"""The project's shape: every package importable with a docstring; the import rules between
+packages; the rules of written Japanese defined in ja alone."""
 
 import ast
 import importlib
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["dms", "ocr", "search", "retention", "approvals"]
+PACKAGES = ["ja", "dms", "ocr", "search", "retention", "approvals"]
+OURS = set(PACKAGES)
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -21,6 +23,7 @@ def test_package_is_importable_and_says_what_it_owns(name):
 
 def test_top_level_layout():
     for entry in [
+        "ja",
         "dms",
         "ocr",
         "search",
@@ -54,16 +57,56 @@ def _imported_modules(package: Path) -> set[str]:
     return names
 
 
-def test_ocr_imports_neither_django_nor_other_project_packages():
+def test_ja_imports_only_the_standard_library():
+    imported = _imported_modules(ROOT / "ja") - {"ja", "__future__"}
+    assert imported <= sys.stdlib_module_names, imported - sys.stdlib_module_names
+
+
+def test_ocr_imports_neither_django_nor_other_project_packages_but_ja():
     imported = _imported_modules(ROOT / "ocr")
-    assert not imported & {"django", "rest_framework", "dms", "search", "approvals", "retention"}
+    assert not imported & {"django", "rest_framework"}
+    assert imported & OURS <= {"ocr", "ja"}
 
 
-def test_ocr_imports_without_django_configured():
-    code = "import sys, ocr; assert 'django' not in sys.modules, 'ocr pulled in Django'"
+@pytest.mark.parametrize("name", ["ja", "ocr"])
+def test_imports_without_django_configured(name):
+    code = f"import sys, {name}; assert 'django' not in sys.modules, '{name} pulled in Django'"
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
 def test_dms_does_not_import_the_apps_built_on_it():
     imported = _imported_modules(ROOT / "dms")
     assert not imported & {"search", "approvals", "retention"}
+
+
+ERA_NAMES = ("明治", "大正", "昭和", "平成", "令和")
+KANJI_DIGITS = set("〇一二三四五六七八九壱弐参肆伍陸漆捌玖")
+
+
+def _string_literals(path: Path) -> list[str]:
+    """The string constants of a module, docstrings left out (they may show examples)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                docstrings.add(id(body[0].value))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+@pytest.mark.parametrize("name", [name for name in PACKAGES if name != "ja"])
+def test_era_names_and_kanji_digits_are_defined_in_ja_alone(name):
+    """A module naming two eras, or three kanji digits, in its string literals is defining
+    an era table or a numeral rule of its own (one era in a message, 令和6年4月1日, is fine)."""
+    for path in sorted((ROOT / name).rglob("*.py")):
+        literals = "".join(_string_literals(path))
+        eras = [era for era in ERA_NAMES if era in literals]
+        assert len(eras) < 2, f"{path.relative_to(ROOT)} names {eras}: use ja.eras"
+        digits = KANJI_DIGITS & set(literals)
+        assert len(digits) < 3, f"{path.relative_to(ROOT)} has {sorted(digits)}: use ja.numerals"

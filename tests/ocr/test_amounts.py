@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocr.metadata.amounts import find_amounts, parse_amount
-from tests.ocr.japanese_formats import amount_variants
+from tests.ja.japanese_formats import amount_variants
 
 OCR_PROFILE = settings.get_profile("ocr")
 

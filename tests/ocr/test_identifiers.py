@@ -14,7 +14,7 @@ from ocr.metadata.identifiers import (
     is_valid_corporate_number,
     is_valid_individual_number,
 )
-from tests.ocr.japanese_formats import full_width
+from tests.ja.japanese_formats import full_width
 
 OCR_PROFILE = settings.get_profile("ocr")
 

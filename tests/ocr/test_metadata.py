@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from ja.normalize import normalize_text
 from ocr import extract_metadata
 
 # An invoice to the city, as Tesseract reads it: spaces between Japanese characters,
@@ -121,8 +122,6 @@ def test_empty_text():
 
 
 def test_spans_index_the_normalised_text():
-    from ocr.normalize import normalize_text
-
     normalised = normalize_text(INVOICE)
     metadata = extract_metadata(INVOICE)
     for candidate in (

@@ -1,6 +1,6 @@
 """Ways people and printers write numbers, dates and amounts, to feed the parsers with.
 
-Only the product's own display formats live in ``ocr``; these are the many variants a
+Only the product's own display formats live in ``ja``; these are the many variants a
 scanned document can contain, written independently of the parsers they test.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ocr.metadata.dates import to_wareki
+from ja.eras import to_wareki
 
 ORDINARY_DIGITS = "〇一二三四五六七八九"
 ANTI_TAMPER_DIGITS = "〇壱弐参肆伍陸漆捌玖"

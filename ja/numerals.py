@@ -1,16 +1,28 @@
-"""Reading numbers written with kanji, Arabic digits, or a mix of both.
+"""Numbers written with kanji, Arabic digits, or a mix of both: read and written.
 
 One parser serves dates and amounts: 四月一日, 二〇二四年, 百二十万円, 1万2千円, 12,345千円 and
 the anti-tamper numerals of formal amounts (金壱百弐拾萬円也). The parser is strict (units
 must descend: 千 before 百, 億 before 万) so that OCR noise is rejected rather than turned
-into a plausible but wrong number.
+into a plausible but wrong number. The writers give the forms dates and formal amounts
+use: 二十四, 二〇二四, and 大字 (壱萬弐千円) where a stroke added later must not change the sum.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["KANJI_NUMERAL_CHARS", "parse_japanese_number"]
+__all__ = [
+    "KANJI_NUMERAL_CHARS",
+    "ORDINARY_DIGITS",
+    "ORDINARY_SMALL_UNITS",
+    "format_kanji_number",
+    "format_positional_kanji",
+    "parse_japanese_number",
+]
+
+# The digits as ordinarily written, 〇 to 九 (index = value).
+ORDINARY_DIGITS = "〇一二三四五六七八九"
+ORDINARY_SMALL_UNITS = "十百千"
 
 KANJI_DIGITS: dict[str, int] = {
     "〇": 0,
@@ -133,3 +145,46 @@ def parse_japanese_number(text: str) -> int | None:
     if _exceeds(pending, previous_small_unit):
         return None  # 十二三
     return total + group + (pending or 0)
+
+
+# 大字 as the 戸籍 and commercial rules use them today: 壱弐参 and 拾 (the strokes of 一二三
+# and 十 are the ones a forger adds to), 萬 for 万; the other digits stay ordinary.
+_DAIJI = str.maketrans({"一": "壱", "二": "弐", "三": "参", "十": "拾", "万": "萬"})
+_WRITTEN_LARGE_UNITS = ((10**12, "兆"), (10**8, "億"), (10**4, "万"))
+
+
+def _group_in_kanji(group: int, *, one_before_units: bool) -> str:
+    """1..9999 with 千, 百, 十: 二千二十四; 千 rather than 一千 unless ``one_before_units``."""
+    text = ""
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, group = divmod(group, unit)
+        if digit:
+            text += ("" if digit == 1 and not one_before_units else ORDINARY_DIGITS[digit]) + name
+    return text + (ORDINARY_DIGITS[group] if group else "")
+
+
+def format_kanji_number(number: int, *, daiji: bool = False) -> str:
+    """A non-negative integer in kanji with units: 24 → 二十四, 10 → 十, 12000 → 一万二千.
+
+    ``daiji`` writes the anti-tamper form of formal amounts: 10 → 壱拾, 12000 → 壱萬弐千
+    (every unit has its digit, so that 拾 cannot be turned into 弐拾). Both read back with
+    :func:`parse_japanese_number`.
+    """
+    if number < 0:
+        raise ValueError(f"{number} is negative")
+    if number == 0:
+        return ORDINARY_DIGITS[0]
+    text = ""
+    for unit, name in _WRITTEN_LARGE_UNITS:
+        coefficient, number = divmod(number, unit)
+        if coefficient:
+            text += _group_in_kanji(coefficient, one_before_units=daiji) + name  # 一万, not 万
+    text += _group_in_kanji(number, one_before_units=daiji)
+    return text.translate(_DAIJI) if daiji else text
+
+
+def format_positional_kanji(number: int) -> str:
+    """Digit by digit, as years are often written: 2024 → 二〇二四."""
+    if number < 0:
+        raise ValueError(f"{number} is negative")
+    return "".join(ORDINARY_DIGITS[int(digit)] for digit in str(number))

@@ -23,15 +23,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = [
-    "JAPANESE_CHARS",
-    "LEGAL_FORM_ABBREVIATIONS",
-    "VARIANT_KANJI",
-    "expand_legal_form_abbreviations",
-    "join_broken_lines",
-    "normalize_text",
-    "search_key",
-]
+from ja.legal_forms import expand_legal_form_abbreviations
+from ja.variants import fold_variant_kanji
+
+__all__ = ["JAPANESE_CHARS", "join_broken_lines", "normalize_text", "search_key"]
 
 # Character class body (for use inside [...]) of the characters written without spaces
 # between them in Japanese: ideographs, kana and Japanese punctuation (、。「」々〆〇 …).
@@ -93,74 +88,6 @@ def normalize_text(raw: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-# Variant (異体字) and old (旧字体) forms folded to the common form, for search keys only.
-# Kept small on purpose: these are the forms that actually occur in personal and place
-# names on municipal documents, where one person may be written either way.
-VARIANT_KANJI: dict[str, str] = {
-    "髙": "高",  # はしご高
-    "﨑": "崎",  # たつさき (U+FA11)
-    "嵜": "崎",
-    "碕": "崎",
-    "德": "徳",
-    "邊": "辺",
-    "邉": "辺",
-    "齋": "斎",
-    "齊": "斎",  # strictly the old form of 斉; folded with 齋 as asked for surnames (齊藤)
-    "濱": "浜",
-    "濵": "浜",
-    "櫻": "桜",
-    "澤": "沢",
-    "廣": "広",
-    "國": "国",
-    "嶋": "島",
-    "嶌": "島",
-    "冨": "富",
-    "眞": "真",
-    "榮": "栄",
-    "瀨": "瀬",
-    "藏": "蔵",
-    "會": "会",
-    "惠": "恵",
-    "條": "条",
-    "萬": "万",  # also the anti-tamper numeral: 金壱萬円 and 金一万円 share a key
-    "槗": "橋",
-    "𠮷": "吉",  # つちよし (U+20BB7)
-}
-_FOLD_VARIANT_KANJI = str.maketrans(VARIANT_KANJI)
-
-# Abbreviated legal forms as they look after NFKC (㈱ and （株） both become "(株)").
-LEGAL_FORM_ABBREVIATIONS: dict[str, str] = {
-    "株": "株式会社",
-    "有": "有限会社",
-    "同": "合同会社",
-    "資": "合資会社",
-    "名": "合名会社",
-    "社": "社団法人",
-    "財": "財団法人",
-    "一社": "一般社団法人",
-    "一財": "一般財団法人",
-    "公社": "公益社団法人",
-    "公財": "公益財団法人",
-    "特非": "特定非営利活動法人",
-    "社福": "社会福祉法人",
-    "医": "医療法人",
-    "学": "学校法人",
-    "協": "協同組合",
-    "独": "独立行政法人",
-}
-_ABBREVIATED_LEGAL_FORM = re.compile(
-    r"\( *(" + "|".join(sorted(LEGAL_FORM_ABBREVIATIONS, key=len, reverse=True)) + r") *\)"
-)
-
-
-def expand_legal_form_abbreviations(text: str) -> str:
-    """Write abbreviated legal forms out in full: "ABC(株)" → "ABC株式会社".
-
-    Expects normalised text (㈱ and （株） already turned into "(株)" by NFKC).
-    """
-    return _ABBREVIATED_LEGAL_FORM.sub(lambda m: LEGAL_FORM_ABBREVIATIONS[m[1]], text)
-
-
 _SPACE_NEXT_TO_JAPANESE = re.compile(rf" (?=[{JAPANESE_CHARS}])|(?<=[{JAPANESE_CHARS}]) ")
 
 
@@ -174,7 +101,7 @@ def search_key(text: str) -> str:
     key = expand_legal_form_abbreviations(normalize_text(text))
     key = _SPACE_NEXT_TO_JAPANESE.sub("", key)
     # Case folding can leave combining marks out of canonical order (İ → i + U+0307).
-    return unicodedata.normalize("NFKC", key.translate(_FOLD_VARIANT_KANJI).casefold())
+    return unicodedata.normalize("NFKC", fold_variant_kanji(key).casefold())
 
 
 # A line that ends a sentence or a heading stays a line of its own; the next line may also

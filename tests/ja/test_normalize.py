@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocr.normalize import join_broken_lines, normalize_text, search_key
+from ja.normalize import join_broken_lines, normalize_text, search_key
 
-OCR_PROFILE = settings.get_profile("ocr")
+JA_PROFILE = settings.get_profile("ja")
 
 # Characters that exercise every rule: kana with separate voiced sound marks, variant kanji,
 # dashes, wave dashes, squared eras, legal-form symbols, spaces of all widths, line breaks.
@@ -110,21 +110,21 @@ def test_join_broken_lines(text, expected):
     assert join_broken_lines(text) == expected
 
 
-@settings(OCR_PROFILE, max_examples=300)
+@settings(JA_PROFILE, max_examples=300)
 @given(st.text(alphabet=st.sampled_from(TRICKY_CHARACTERS)) | st.text())
 def test_normalize_text_is_idempotent(raw):
     once = normalize_text(raw)
     assert normalize_text(once) == once
 
 
-@settings(OCR_PROFILE, max_examples=300)
+@settings(JA_PROFILE, max_examples=300)
 @given(st.text(alphabet=st.sampled_from(TRICKY_CHARACTERS)) | st.text())
 def test_search_key_is_idempotent(raw):
     once = search_key(raw)
     assert search_key(once) == once
 
 
-@settings(OCR_PROFILE)
+@settings(JA_PROFILE)
 @given(st.text(alphabet=st.sampled_from(TRICKY_CHARACTERS)))
 def test_normalize_text_leaves_no_space_between_japanese_characters(raw):
     text = normalize_text(raw)
