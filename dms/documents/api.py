@@ -144,7 +144,7 @@ class DocumentViewSet(
             department = self._department(wanted)
             if department is None or not permissions.can_upload_to(user, department):
                 return _department_refused()
-        elif not (user.sees_everything or permissions.department_ids_with_authority(user)):
+        elif not (user.sees_everything or permissions.own_departments(user)):
             return _department_refused()
         return None
 
@@ -160,7 +160,7 @@ class DocumentViewSet(
         if wanted:
             department = self._department(wanted)
         else:
-            mine = list(request.user.departments.all()[:2])
+            mine = permissions.own_departments(request.user)
             department = mine[0] if len(mine) == 1 else None
             if department is None:
                 raise ValidationError({"department": ["登録先の組織を指定してください。"]})

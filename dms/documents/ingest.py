@@ -17,7 +17,8 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.utils import timezone
 
 from dms.documents import media
 from dms.documents.models import Blob
@@ -137,24 +138,37 @@ def discard(stored: StoredOriginal) -> None:
 def _blob_for(stored: StoredOriginal) -> tuple[Blob, bool]:
     """The blob of these bytes, and whether this upload made it.
 
-    ``INSERT … ON CONFLICT DO NOTHING`` then a read: two round trips and no savepoint, and
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id``: one round trip for new bytes (the
+    common case), a second read only when the bytes were stored before. No savepoint, and
     two uploads of the same new bytes at once still end with one blob (the other copy is
-    discarded after the commit).
+    discarded after the commit). Raw SQL because the ORM's ``bulk_create`` returns no id
+    for a conflict it ignored; PostgreSQL and SQLite (3.35+) both speak it.
     """
-    Blob.objects.bulk_create(
-        [
-            Blob(
-                sha256=stored.put.sha256,
-                key=stored.put.key,
-                store_version_id=stored.put.version_id,
-                size=stored.put.size,
-                media_type=stored.media_type,
-            )
-        ],
-        ignore_conflicts=True,
+    blob = Blob(
+        sha256=stored.put.sha256,
+        key=stored.put.key,
+        store_version_id=stored.put.version_id,
+        size=stored.put.size,
+        media_type=stored.media_type,
+        created_at=timezone.now(),
     )
-    blob = Blob.objects.get(sha256=stored.put.sha256)
-    return blob, (blob.key == stored.put.key and blob.store_version_id == stored.put.version_id)
+    columns = ["sha256", "key", "store_version_id", "size", "media_type", "created_at"]
+    connection = connections[Blob.objects.db]
+    quote = connection.ops.quote_name
+    fields = [Blob._meta.get_field(name) for name in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(Blob._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT ({quote('sha256')}) DO NOTHING RETURNING {quote('id')}",
+            [field.get_db_prep_save(getattr(blob, field.attname), connection) for field in fields],
+        )
+        inserted = cursor.fetchone()
+    if inserted:
+        blob.pk = inserted[0]
+        blob._state.adding, blob._state.db = False, connection.alias
+        return blob, True
+    return Blob.objects.get(sha256=stored.put.sha256), False
 
 
 @contextlib.contextmanager
