@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from search.backends import get_backend
 from search.backends.base import BulkResult
-from search.documents import index_documents, iter_index_documents
+from search.entries import all_entries, entries_for
 
 
 @dataclass
@@ -38,8 +38,8 @@ def check(backend=None, *, repair: bool = False) -> CheckReport:
     indexed = backend.indexed()
     report = CheckReport(indexed=len(indexed))
     in_db: dict[int, tuple[int, str]] = {}
-    for entry in iter_index_documents():
-        in_db[entry["id"]] = (entry["revision"], entry["fingerprint"])
+    for entry in all_entries():
+        in_db[entry.id] = (entry.revision, entry.fingerprint)
     report.documents = len(in_db)
     for doc_id, (revision, fingerprint) in in_db.items():
         found = indexed.get(doc_id)
@@ -53,7 +53,7 @@ def check(backend=None, *, repair: bool = False) -> CheckReport:
     if repair:
         to_write = report.missing + report.stale
         for start in range(0, len(to_write), 500):
-            result = backend.bulk(index_documents(to_write[start : start + 500]), force=True)
+            result = backend.bulk(entries_for(to_write[start : start + 500]), force=True)
             report.repaired += result.indexed
         for doc_id in report.extra:
             if backend.delete(doc_id, indexed[doc_id][0] + 1):
@@ -64,6 +64,6 @@ def check(backend=None, *, repair: bool = False) -> CheckReport:
 
 def rebuild(backend=None) -> tuple[BulkResult, CheckReport]:
     backend = backend or get_backend()
-    result = backend.reindex(iter_index_documents())
+    result = backend.reindex(all_entries())
     backend.refresh()
     return result, check(backend, repair=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search.backends.base import DEFAULT_SEARCH_FIELDS
 from search.text import query_text
 
 MAX_QUERY_LENGTH = 1000
@@ -43,7 +44,7 @@ FIELDS = {
     "number": ("document_number",),
     "文書番号": ("document_number",),
 }
-DEFAULT_FIELDS = ("title", "content", "notes", "counterparty", "department_name", "document_number")
+DEFAULT_FIELDS = DEFAULT_SEARCH_FIELDS  # a term without a prefix (search.backends.base.IndexEntry)
 
 
 class QuerySyntaxError(ValueError):

@@ -14,8 +14,7 @@ from dataclasses import dataclass, replace
 from dms.accounts.models import Department
 from dms.documents.models import Document, DocumentType
 from search.backends import get_backend
-from search.backends.base import SearchRequest
-from search.documents import principals_of
+from search.backends.base import FACETS, Principals, SearchRequest
 
 
 @dataclass
@@ -25,6 +24,17 @@ class Page:
     facets: dict[str, list[dict]]
     engine: str
     analysis: str
+
+
+def principals_of(user) -> Principals | None:
+    """The security principals a query runs with; None for users who see everything."""
+    if user.sees_everything:
+        return None
+    return Principals(
+        user_id=user.pk,
+        departments=tuple(sorted(user.departments.values_list("id", flat=True))),
+        groups=tuple(sorted(user.groups.values_list("id", flat=True))),
+    )
 
 
 def search_documents(user, request: SearchRequest) -> Page:
@@ -45,11 +55,7 @@ def search_documents(user, request: SearchRequest) -> Page:
         document = documents.get(hit.id)
         if document is None:
             count -= 1
-            for name, key in (
-                ("department", "department_id"),
-                ("document_type", "document_type"),
-                ("fiscal_year", "fiscal_year"),
-            ):
+            for name, key in FACETS.items():
                 value = str(hit.source.get(key))
                 if value in facets.get(name, {}):
                     facets[name][value] -= 1

@@ -16,7 +16,7 @@ from django_tasks import task, task_backends
 
 from dms.jobs import on_give_up
 from search.backends import get_backend
-from search.documents import index_documents
+from search.entries import entries_for
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +37,13 @@ def _queue_name() -> str:
 @task(queue_name=_queue_name())
 def index_document(document_id: int, revision: int) -> dict:
     backend = get_backend()
-    entries = index_documents([document_id])
+    entries = entries_for([document_id])
     if not entries:  # the row is gone (documents are deleted logically; this is a repair)
         deleted = backend.delete(document_id, revision)
         return {"document_id": document_id, "deleted": deleted}
     entry = entries[0]
     applied = backend.upsert(entry)
-    return {"document_id": document_id, "revision": entry["revision"], "applied": applied}
+    return {"document_id": document_id, "revision": entry.revision, "applied": applied}
 
 
 @on_give_up(index_document)

@@ -20,6 +20,10 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.backends.base import IndexEntry
 
 SECTIONS = [
     (1, "総務課", "soumu"),
@@ -417,30 +421,25 @@ def build(base_count: int, seed: int = 20240401) -> Corpus:
     return Corpus(docs, QUERIES, judgements)
 
 
-def index_entry(doc: Doc) -> dict:
-    """The entry the backends index (as search.documents builds it from the database)."""
+def index_entry(doc: Doc) -> IndexEntry:
+    """The entry the backends index (as search.entries builds it from the database)."""
+    from search.backends.base import IndexEntry
     from search.text import display_text
 
-    return {
-        "id": doc.id,
-        "revision": 1,
-        "fingerprint": "",
-        "title": display_text(doc.title),
-        "content": display_text(doc.content),
-        "notes": "",
-        "counterparty": display_text(doc.counterparty),
-        "department_name": display_text(doc.section),
-        "document_number": "",
-        "department_id": doc.section_id,
-        "allowed_departments": [doc.section_id, BUREAU_OF.get(doc.section_id, 199)],
-        "allowed_users": [],
-        "allowed_groups": [],
-        "document_type": doc.document_type,
-        "fiscal_year": doc.fiscal_year,
-        "status": "ready",
-        "document_date": doc.document_date.isoformat(),
-        "amount": doc.amount,
-        "created_on": doc.document_date.isoformat(),
-        "contains_personal_number": doc.id % 17 == 0,
-        "deleted": False,
-    }
+    return IndexEntry(
+        id=doc.id,
+        revision=1,
+        title=display_text(doc.title),
+        content=display_text(doc.content),
+        counterparty=display_text(doc.counterparty),
+        department_name=display_text(doc.section),
+        department_id=doc.section_id,
+        allowed_departments=(doc.section_id, BUREAU_OF.get(doc.section_id, 199)),
+        document_type=doc.document_type,
+        fiscal_year=doc.fiscal_year,
+        status="ready",
+        document_date=doc.document_date,
+        amount=doc.amount,
+        created_on=doc.document_date,
+        contains_personal_number=doc.id % 17 == 0,
+    )

@@ -1,23 +1,108 @@
 """The protocol every search backend implements, and the values that cross it.
 
-An *index document* is a plain dict built by :mod:`search.documents` from the database:
-text fields (``title``, ``content``, ``notes``, ``counterparty``, ``department_name``,
-``document_number``) already in :func:`search.text.display_text` form, keyword fields for
-filters and facets, the security principals (``allowed_departments``, ``allowed_users``,
-``allowed_groups``), ``deleted``, and ``revision`` + ``fingerprint`` for consistency.
+:class:`IndexEntry` is the one description of what the index holds: each field says how it
+is indexed (:class:`Indexed`), and the engines' mapping, the embedded backend's tables, the
+query's default fields and the facets are derived from it. :mod:`search.entries` builds
+entries from the database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Protocol
 
-from search.query import Node
+if TYPE_CHECKING:  # search.query takes its default fields from this module
+    from search.query import Node
 
-TEXT_FIELDS = ("title", "content", "notes", "counterparty", "department_name", "document_number")
-FACETS = ("department", "document_type", "fiscal_year")
+# Field types, as the engines' mapping names them.
+TEXT, KEYWORD, DATE, BOOLEAN = "text", "keyword", "date", "boolean"
+INTEGER, LONG = "integer", "long"
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """How one field of an :class:`IndexEntry` is indexed (kept in the field's metadata)."""
+
+    type: str
+    weight: float = 0.0  # text: relevance weight
+    highlight: bool = False  # text: hits show fragments of it
+    facet: str = ""  # counted under this name in the facets of an answer
+    facet_size: int = 0  # buckets an engine returns
+    principal: str = ""  # a security principal kind: d(epartment), u(ser), g(roup)
+    searchable: bool = True  # False: stored only
+
+
+def _how(kind: str, **how) -> dict:
+    return {"indexed": Indexed(kind, **how)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexEntry:
+    """One document as the index holds it (its current state).
+
+    Text is already in :func:`search.text.display_text` form. ``fingerprint`` hashes
+    everything but the revision, so an entry gone stale without a revision change (the
+    department tree was reorganised) is found.
+    """
+
+    # identity, filters, facets and sorting
+    id: int = field(metadata=_how(LONG))
+    revision: int = field(metadata=_how(LONG))
+    fingerprint: str = field(init=False, metadata=_how(KEYWORD, searchable=False))
+    department_id: int = field(metadata=_how(INTEGER, facet="department", facet_size=200))
+    document_type: str | None = field(
+        default=None, metadata=_how(KEYWORD, facet="document_type", facet_size=100)
+    )
+    fiscal_year: int | None = field(
+        default=None, metadata=_how(INTEGER, facet="fiscal_year", facet_size=100)
+    )
+    status: str = field(default="", metadata=_how(KEYWORD))
+    document_date: dt.date | None = field(default=None, metadata=_how(DATE))
+    amount: int | None = field(default=None, metadata=_how(LONG))
+    created_on: dt.date | None = field(default=None, metadata=_how(DATE))
+    contains_personal_number: bool = field(default=False, metadata=_how(BOOLEAN))
+    deleted: bool = field(default=False, metadata=_how(BOOLEAN))
+    # full text; a term without a field prefix searches all of it
+    title: str = field(default="", metadata=_how(TEXT, weight=4.0, highlight=True))
+    content: str = field(default="", metadata=_how(TEXT, weight=1.0, highlight=True))
+    notes: str = field(default="", metadata=_how(TEXT, weight=1.0, highlight=True))
+    counterparty: str = field(default="", metadata=_how(TEXT, weight=2.0, highlight=True))
+    department_name: str = field(default="", metadata=_how(TEXT, weight=1.0))
+    document_number: str = field(default="", metadata=_how(TEXT, weight=2.0))
+    # who may see it: the department and every one above it, shares with users and groups
+    allowed_departments: tuple[int, ...] = field(default=(), metadata=_how(INTEGER, principal="d"))
+    allowed_users: tuple[int, ...] = field(default=(), metadata=_how(INTEGER, principal="u"))
+    allowed_groups: tuple[int, ...] = field(default=(), metadata=_how(INTEGER, principal="g"))
+
+    def __post_init__(self) -> None:
+        body = {k: v for k, v in self.source().items() if k not in ("revision", "fingerprint")}
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode())
+        object.__setattr__(self, "fingerprint", digest.hexdigest()[:32])
+
+    def source(self) -> dict:
+        """The entry as JSON values (dates in ISO form), as the engines store it."""
+        # getattr: the fingerprint is not there yet while it is being computed
+        return {name: _json(getattr(self, name, None)) for name in INDEXED}
+
+
+def _json(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return list(value) if isinstance(value, tuple) else value
+
+
+# What the rest of search reads off IndexEntry.
+INDEXED: dict[str, Indexed] = {f.name: f.metadata["indexed"] for f in fields(IndexEntry)}
+TEXT_FIELDS = tuple(name for name, how in INDEXED.items() if how.type == TEXT)
+DEFAULT_SEARCH_FIELDS = TEXT_FIELDS  # searched by a term without a field prefix
+HIGHLIGHT_FIELDS = tuple(name for name, how in INDEXED.items() if how.highlight)
+WEIGHTS = {name: INDEXED[name].weight for name in TEXT_FIELDS}
+FACETS = {how.facet: name for name, how in INDEXED.items() if how.facet}  # facet -> field
+PRINCIPALS = {name: how.principal for name, how in INDEXED.items() if how.principal}
 
 
 class SearchUnavailable(Exception):
@@ -90,12 +175,12 @@ class SearchBackend(Protocol):
 
     def ensure_index(self) -> None: ...
 
-    def upsert(self, doc: dict, *, force: bool = False) -> bool:
-        """Index ``doc`` unless a newer revision (or, without force, the same) is there."""
+    def upsert(self, entry: IndexEntry, *, force: bool = False) -> bool:
+        """Index ``entry`` unless a newer revision (or, without force, the same) is there."""
 
     def delete(self, doc_id: int, revision: int) -> bool: ...
 
-    def bulk(self, docs: Iterable[dict], *, force: bool = False) -> BulkResult: ...
+    def bulk(self, entries: Iterable[IndexEntry], *, force: bool = False) -> BulkResult: ...
 
     def search(self, request: SearchRequest) -> SearchResponse: ...
 
@@ -104,8 +189,8 @@ class SearchBackend(Protocol):
     def indexed(self) -> dict[int, tuple[int, str]]:
         """Every indexed document: id -> (revision, fingerprint)."""
 
-    def reindex(self, docs: Iterable[dict]) -> BulkResult:
-        """Build a new index from ``docs``, switch to it, drop the old one."""
+    def reindex(self, entries: Iterable[IndexEntry]) -> BulkResult:
+        """Build a new index from ``entries``, switch to it, drop the old one."""
 
     def refresh(self) -> None: ...
 

@@ -23,21 +23,24 @@ from __future__ import annotations
 import re
 
 from search import text
-from search.backends.base import FACETS, TEXT_FIELDS, Filters, Principals, SearchRequest
+from search.backends.base import (
+    FACETS,
+    HIGHLIGHT_FIELDS,
+    INDEXED,
+    TEXT,
+    TEXT_FIELDS,
+    WEIGHTS,
+    Filters,
+    Indexed,
+    IndexEntry,
+    Principals,
+    SearchRequest,
+)
 from search.engine import ANALYSIS_KUROMOJI, ANALYSIS_STANDARD
 from search.query import Node, Not, Or, Term
 
-# Field weights: the title counts most; the bigram view counts less than the word view.
-WEIGHTS = {
-    "title": 4.0,
-    "content": 1.0,
-    "notes": 1.0,
-    "counterparty": 2.0,
-    "department_name": 1.0,
-    "document_number": 2.0,
-}
+# The bigram view counts less than the word view (field weights: IndexEntry).
 JA_BOOST = 3.0
-HIGHLIGHT_FIELDS = ("title", "content", "notes", "counterparty")
 
 # The standard tokenizer keeps a katakana run as one token (コミュニティセンター), so a part
 # of it would not be found; on the standard profile katakana is indexed and queried one
@@ -112,27 +115,15 @@ def index_body(analysis: str, components: tuple[str, ...]) -> dict:
                 "ja": {"type": "text", "analyzer": "kiroku_ja", "index_options": "offsets"}
             }
         settings["analysis"] = analysis_settings
-    properties = {name: dict(text_mapping) for name in TEXT_FIELDS}
-    properties.update(
-        {
-            "id": {"type": "long"},
-            "revision": {"type": "long"},
-            "fingerprint": {"type": "keyword", "index": False},
-            "department_id": {"type": "integer"},
-            "allowed_departments": {"type": "integer"},
-            "allowed_users": {"type": "integer"},
-            "allowed_groups": {"type": "integer"},
-            "document_type": {"type": "keyword"},
-            "fiscal_year": {"type": "integer"},
-            "status": {"type": "keyword"},
-            "document_date": {"type": "date"},
-            "amount": {"type": "long"},
-            "created_on": {"type": "date"},
-            "contains_personal_number": {"type": "boolean"},
-            "deleted": {"type": "boolean"},
-        }
-    )
+    properties = {name: field_mapping(how, text_mapping) for name, how in INDEXED.items()}
     return {"settings": settings, "mappings": {"dynamic": "strict", "properties": properties}}
+
+
+def field_mapping(how: Indexed, text_mapping: dict) -> dict:
+    """The mapping of one :class:`IndexEntry` field."""
+    if how.type == TEXT:
+        return dict(text_mapping)
+    return {"type": how.type} if how.searchable else {"type": how.type, "index": False}
 
 
 class QueryBuilder:
@@ -148,11 +139,13 @@ class QueryBuilder:
         value = text.display_text(value)
         return split_katakana(text.fold(value)) if self.python_folds else value
 
-    def prepare_doc(self, doc: dict) -> dict:
-        if not self.python_folds:
-            return doc
-        folded = {name: split_katakana(text.fold(doc.get(name) or "")) for name in TEXT_FIELDS}
-        return {**doc, **folded}
+    def prepare_source(self, entry: IndexEntry) -> dict:
+        """The ``_source`` the engine stores for ``entry``."""
+        source = entry.source()
+        if self.python_folds:
+            for name in TEXT_FIELDS:
+                source[name] = split_katakana(text.fold(source[name] or ""))
+        return source
 
     def highlights(self, highlight: dict) -> list[str]:
         fragments = merge_highlights(highlight)
@@ -253,7 +246,7 @@ class QueryBuilder:
             "from": request.offset,
             "size": request.limit,
             "track_total_hits": True,
-            "_source": ["id", "department_id", "document_type", "fiscal_year", "revision"],
+            "_source": ["id", *FACETS.values(), "revision"],
         }
         if request.sort == "relevance" and request.query is not None:
             body["sort"] = [
@@ -270,9 +263,8 @@ class QueryBuilder:
             body["track_scores"] = True
         if request.facets:
             body["aggs"] = {
-                "department": {"terms": {"field": "department_id", "size": 200}},
-                "document_type": {"terms": {"field": "document_type", "size": 100}},
-                "fiscal_year": {"terms": {"field": "fiscal_year", "size": 100}},
+                facet: {"terms": {"field": name, "size": INDEXED[name].facet_size}}
+                for facet, name in FACETS.items()
             }
         if request.highlight and request.query is not None:
             fields: dict = {}

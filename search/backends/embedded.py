@@ -24,9 +24,21 @@ from pathlib import Path
 
 from search import highlight, text
 from search.backends.base import (
+    BOOLEAN,
+    DATE,
+    FACETS,
+    HIGHLIGHT_FIELDS,
+    INDEXED,
+    INTEGER,
+    KEYWORD,
+    LONG,
+    PRINCIPALS,
+    TEXT,
     TEXT_FIELDS,
+    WEIGHTS,
     BulkResult,
     Hit,
+    IndexEntry,
     SearchRequest,
     SearchResponse,
     SearchUnavailable,
@@ -34,32 +46,18 @@ from search.backends.base import (
 from search.engine import ANALYSIS_BIGRAM
 from search.query import Node, Not, Or, Term, positive_terms
 
-# bm25 column weights, in TEXT_FIELDS order
-WEIGHTS = {
-    "title": 4.0,
-    "content": 1.0,
-    "notes": 1.0,
-    "counterparty": 2.0,
-    "department_name": 1.0,
-    "document_number": 2.0,
-    # The first two characters of every kanji run (京都 of 京都市, not of 東京都): without
-    # morphology, the start of a kanji compound is the best guess at a word boundary, and
-    # a query that matches there ranks above one that matches inside a longer word.
-    "heads": 2.0,
-}
-KEYWORD_COLUMNS = (
-    "revision",
-    "fingerprint",
-    "department_id",
-    "document_type",
-    "fiscal_year",
-    "status",
-    "document_date",
-    "amount",
-    "created_on",
-    "contains_personal_number",
-    "deleted",
+# bm25 column weights of the fts table: the text fields' own, then the heads column. The
+# first two characters of every kanji run (京都 of 京都市, not of 東京都): without morphology,
+# the start of a kanji compound is the best guess at a word boundary, and a query that
+# matches there ranks above one that matches inside a longer word.
+FTS_WEIGHTS = {**WEIGHTS, "heads": 2.0}
+SQL_TYPES = {LONG: "INTEGER", INTEGER: "INTEGER", BOOLEAN: "INTEGER", KEYWORD: "TEXT", DATE: "TEXT"}
+# The docs table: id, one column per other field that is not text or a principal (those
+# are in the acl table), then the text (as displayed, for highlights).
+KEYWORD_COLUMNS = tuple(
+    name for name, how in INDEXED.items() if name != "id" and how.type != TEXT and not how.principal
 )
+DOCS_COLUMNS = ("id", *KEYWORD_COLUMNS, *TEXT_FIELDS)
 
 
 def _phrase(value: str) -> str | None:
@@ -118,13 +116,8 @@ class EmbeddedBackend:
     def _create_generation(self, db: sqlite3.Connection, live: bool) -> int:
         gen = db.execute("SELECT coalesce(max(gen), 0) + 1 FROM generations").fetchone()[0]
         columns = ", ".join(TEXT_FIELDS)
-        db.execute(
-            f"CREATE TABLE docs_{gen} (id INTEGER PRIMARY KEY, revision INTEGER, "
-            "fingerprint TEXT, department_id INTEGER, document_type TEXT, "
-            "fiscal_year INTEGER, status TEXT, document_date TEXT, amount INTEGER, "
-            "created_on TEXT, contains_personal_number INTEGER, deleted INTEGER, "
-            f"{columns})"
-        )
+        typed = ", ".join(f"{name} {SQL_TYPES[INDEXED[name].type]}" for name in KEYWORD_COLUMNS)
+        db.execute(f"CREATE TABLE docs_{gen} (id INTEGER PRIMARY KEY, {typed}, {columns})")
         db.execute(
             f"CREATE TABLE acl_{gen} (principal TEXT, doc_id INTEGER, "
             "PRIMARY KEY (principal, doc_id)) WITHOUT ROWID"
@@ -155,54 +148,58 @@ class EmbeddedBackend:
         self._live(self._db())
 
     # --- writes -------------------------------------------------------------------------
-    def _write(self, db: sqlite3.Connection, gen: int, doc: dict, force: bool) -> bool:
-        row = db.execute(f"SELECT revision FROM docs_{gen} WHERE id = ?", (doc["id"],)).fetchone()
+    def _write(self, db: sqlite3.Connection, gen: int, entry: IndexEntry, force: bool) -> bool:
+        row = db.execute(f"SELECT revision FROM docs_{gen} WHERE id = ?", (entry.id,)).fetchone()
         if row is not None and (
-            row[0] > doc["revision"] or (row[0] == doc["revision"] and not force)
+            row[0] > entry.revision or (row[0] == entry.revision and not force)
         ):
             return False
-        texts = {name: text.fold(doc.get(name) or "") for name in TEXT_FIELDS}
-        db.execute(f"DELETE FROM fts_{gen} WHERE rowid = ?", (doc["id"],))
-        db.execute(f"DELETE FROM acl_{gen} WHERE doc_id = ?", (doc["id"],))
-        values = [doc["id"]]
+        source = entry.source()
+        texts = {name: text.fold(source[name] or "") for name in TEXT_FIELDS}
+        db.execute(f"DELETE FROM fts_{gen} WHERE rowid = ?", (entry.id,))
+        db.execute(f"DELETE FROM acl_{gen} WHERE doc_id = ?", (entry.id,))
+        values = [entry.id]
         for name in KEYWORD_COLUMNS:
-            value = doc.get(name)
+            value = source[name]
             values.append(int(value) if isinstance(value, bool) else value)
         values += [texts[name] for name in TEXT_FIELDS]
-        placeholders = ", ".join("?" * len(values))
-        db.execute(f"INSERT OR REPLACE INTO docs_{gen} VALUES ({placeholders})", values)
+        db.execute(
+            f"INSERT OR REPLACE INTO docs_{gen} ({', '.join(DOCS_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(values))})",
+            values,
+        )
         heads = " ".join(
             text.kanji_heads(" ".join(texts[name] for name in ("title", "content", "notes")))
         )
         db.execute(
             f"INSERT INTO fts_{gen} (rowid, {', '.join(TEXT_FIELDS)}, heads) "
             f"VALUES (?, {', '.join('?' * len(TEXT_FIELDS))}, ?)",
-            [doc["id"], *(" ".join(text.bigrams(texts[name])) for name in TEXT_FIELDS), heads],
+            [entry.id, *(" ".join(text.bigrams(texts[name])) for name in TEXT_FIELDS), heads],
         )
-        principals = (
-            [f"d:{i}" for i in doc.get("allowed_departments", [])]
-            + [f"u:{i}" for i in doc.get("allowed_users", [])]
-            + [f"g:{i}" for i in doc.get("allowed_groups", [])]
-        )
+        principals = [
+            f"{kind}:{i}" for name, kind in PRINCIPALS.items() for i in getattr(entry, name)
+        ]
         db.executemany(
-            f"INSERT OR IGNORE INTO acl_{gen} VALUES (?, ?)", [(p, doc["id"]) for p in principals]
+            f"INSERT OR IGNORE INTO acl_{gen} VALUES (?, ?)", [(p, entry.id) for p in principals]
         )
         return True
 
-    def _write_all(self, docs: Iterable[dict], force: bool, gens: list[int] | None = None):
+    def _write_all(
+        self, entries: Iterable[IndexEntry], force: bool, gens: list[int] | None = None
+    ) -> BulkResult:
         db = self._db()
         self._live(db)
         result = BulkResult()
-        batch: list[dict] = []
+        batch: list[IndexEntry] = []
 
         def flush() -> None:
             db.execute("BEGIN IMMEDIATE")
             try:
                 targets = gens or [g for (g,) in db.execute("SELECT gen FROM generations")]
-                for doc in batch:
+                for entry in batch:
                     applied = False
                     for gen in targets:
-                        applied |= self._write(db, gen, doc, force)
+                        applied |= self._write(db, gen, entry, force)
                     if applied:
                         result.indexed += 1
                     else:
@@ -213,19 +210,19 @@ class EmbeddedBackend:
                 raise
             batch.clear()
 
-        for doc in docs:
-            batch.append(doc)
+        for entry in entries:
+            batch.append(entry)
             if len(batch) >= 500:
                 flush()
         if batch:
             flush()
         return result
 
-    def upsert(self, doc: dict, *, force: bool = False) -> bool:
-        return self._write_all([doc], force).indexed == 1
+    def upsert(self, entry: IndexEntry, *, force: bool = False) -> bool:
+        return self._write_all([entry], force).indexed == 1
 
-    def bulk(self, docs: Iterable[dict], *, force: bool = False) -> BulkResult:
-        return self._write_all(docs, force)
+    def bulk(self, entries: Iterable[IndexEntry], *, force: bool = False) -> BulkResult:
+        return self._write_all(entries, force)
 
     def delete(self, doc_id: int, revision: int) -> bool:
         db = self._db()
@@ -248,14 +245,14 @@ class EmbeddedBackend:
             raise
         return deleted
 
-    def reindex(self, docs: Iterable[dict]) -> BulkResult:
+    def reindex(self, entries: Iterable[IndexEntry]) -> BulkResult:
         db = self._db()
         self._live(db)
         db.execute("BEGIN IMMEDIATE")
         new = self._create_generation(db, live=False)
         db.execute("COMMIT")
         try:
-            result = self._write_all(docs, force=False, gens=[new])
+            result = self._write_all(entries, force=False, gens=[new])
         except BaseException:
             self._drop_generation(db, new)
             raise
@@ -358,18 +355,14 @@ class EmbeddedBackend:
         where, args = self._where(request, gen)
         match = self._match(request)
         if match is not None:
-            weights = ", ".join(str(WEIGHTS[name]) for name in (*TEXT_FIELDS, "heads"))
+            weights = ", ".join(str(weight) for weight in FTS_WEIGHTS.values())
             sql = (
-                f"SELECT d.id, -bm25(fts_{gen}, {weights}), d.department_id, d.document_type, "
-                f"d.fiscal_year, d.document_date FROM fts_{gen} JOIN docs_{gen} d "
-                f"ON d.id = fts_{gen}.rowid WHERE fts_{gen} MATCH ?"
+                f"SELECT d.id, -bm25(fts_{gen}, {weights}), {_HIT_COLUMNS} FROM fts_{gen} "
+                f"JOIN docs_{gen} d ON d.id = fts_{gen}.rowid WHERE fts_{gen} MATCH ?"
             )
             args = [match, *args]
         else:
-            sql = (
-                "SELECT d.id, 0.0, d.department_id, d.document_type, d.fiscal_year, "
-                f"d.document_date FROM docs_{gen} d WHERE 1"
-            )
+            sql = f"SELECT d.id, 0.0, {_HIT_COLUMNS} FROM docs_{gen} d WHERE 1"
         if where:
             sql += " AND " + " AND ".join(where)
         return gen, db.execute(sql, args).fetchall()
@@ -379,18 +372,19 @@ class EmbeddedBackend:
             gen, rows = self._rows(request)
         except sqlite3.OperationalError as exc:  # locked for too long, disk trouble
             raise SearchUnavailable(f"embedded index {self.path}: {exc}") from exc
+        # a row: id, score, document_date, then the facet columns
         if request.sort == "relevance" and request.query is not None:
-            rows.sort(key=lambda r: (-r[1], _desc(r[5]), -r[0]))
+            rows.sort(key=lambda r: (-r[1], _desc(r[2]), -r[0]))
         elif request.sort == "date_asc":
-            rows.sort(key=lambda r: (r[5] is None, r[5] or "", r[0]))
+            rows.sort(key=lambda r: (r[2] is None, r[2] or "", r[0]))
         else:
-            rows.sort(key=lambda r: (r[5] is None, _desc(r[5]), -r[0]))
+            rows.sort(key=lambda r: (r[2] is None, _desc(r[2]), -r[0]))
         page = rows[request.offset : request.offset + request.limit]
         facets: dict[str, dict[str, int]] = {}
         if request.facets:
-            for name, column in (("department", 2), ("document_type", 3), ("fiscal_year", 4)):
+            for column, facet in enumerate(FACETS, start=3):
                 counts = Counter(str(row[column]) for row in rows if row[column] is not None)
-                facets[name] = dict(counts.most_common())
+                facets[facet] = dict(counts.most_common())
         hits = []
         stored = self._stored(gen, [row[0] for row in page])
         terms = positive_terms(request.query) if request.highlight else []
@@ -401,12 +395,7 @@ class EmbeddedBackend:
                     id=row[0],
                     score=float(row[1]),
                     highlights=self._highlights(source, terms),
-                    source={
-                        "id": row[0],
-                        "department_id": row[2],
-                        "document_type": row[3],
-                        "fiscal_year": row[4],
-                    },
+                    source={"id": row[0], **dict(zip(FACETS.values(), row[3:], strict=True))},
                 )
             )
         return SearchResponse(count=len(rows), hits=hits, facets=facets)
@@ -423,7 +412,7 @@ class EmbeddedBackend:
 
     def _highlights(self, source: dict, terms: list[Term]) -> list[str]:
         result: list[str] = []
-        for name in ("title", "content", "notes", "counterparty"):
+        for name in HIGHLIGHT_FIELDS:
             needles = [
                 word
                 for term in terms
@@ -444,6 +433,9 @@ class EmbeddedBackend:
             row[0]: (row[1], row[2] or "")
             for row in db.execute(f"SELECT id, revision, fingerprint FROM docs_{gen}")
         }
+
+
+_HIT_COLUMNS = ", ".join(f"d.{name}" for name in ("document_date", *FACETS.values()))
 
 
 def _desc(value: str | None) -> str:

@@ -18,7 +18,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 
-from search.backends.base import BulkResult, Hit, SearchRequest, SearchResponse
+from search.backends.base import BulkResult, Hit, IndexEntry, SearchRequest, SearchResponse
 from search.backends.clients import ElasticsearchAdapter, OpenSearchAdapter
 from search.backends.dsl import QueryBuilder, facet_counts, index_body
 
@@ -74,12 +74,12 @@ class RemoteBackend:
         return targets
 
     # --- writes -------------------------------------------------------------------------
-    def upsert(self, doc: dict, *, force: bool = False) -> bool:
-        prepared = self.builder.prepare_doc(doc)
+    def upsert(self, entry: IndexEntry, *, force: bool = False) -> bool:
+        source = self.builder.prepare_source(entry)
         version_type = "external_gte" if force else "external"
         applied = False
         for index in self._write_targets():
-            applied |= self.client.index(index, prepared, doc["revision"], version_type)
+            applied |= self.client.index(index, source, entry.revision, version_type)
         return applied
 
     def delete(self, doc_id: int, revision: int) -> bool:
@@ -88,22 +88,22 @@ class RemoteBackend:
             deleted |= self.client.delete(index, doc_id, revision)
         return deleted
 
-    def _actions(self, docs: Iterable[dict], index: str, force: bool):
-        for doc in docs:
+    def _actions(self, entries: Iterable[IndexEntry], index: str, force: bool):
+        for entry in entries:
             yield {
                 "_op_type": "index",
                 "_index": index,
-                "_id": str(doc["id"]),
-                "_version": doc["revision"],
+                "_id": str(entry.id),
+                "_version": entry.revision,
                 "_version_type": "external_gte" if force else "external",
-                "_source": self.builder.prepare_doc(doc),
+                "_source": self.builder.prepare_source(entry),
             }
 
     def _bulk_into(
-        self, index: str, docs: Iterable[dict], force: bool, threads: int = 1
+        self, index: str, entries: Iterable[IndexEntry], force: bool, threads: int = 1
     ) -> BulkResult:
         result = BulkResult()
-        actions = self._actions(docs, index, force)
+        actions = self._actions(entries, index, force)
         if threads > 1:
             answers = self.client.parallel_bulk(actions, threads)
         else:
@@ -119,15 +119,15 @@ class RemoteBackend:
                 result.errors.append(f"{info.get('_id')}: {info.get('error')}")
         return result
 
-    def bulk(self, docs: Iterable[dict], *, force: bool = False) -> BulkResult:
+    def bulk(self, entries: Iterable[IndexEntry], *, force: bool = False) -> BulkResult:
         targets = self._write_targets()
         if len(targets) == 1:
-            return self._bulk_into(targets[0], docs, force)
-        docs = list(docs)
-        results = [self._bulk_into(index, docs, force) for index in targets]
+            return self._bulk_into(targets[0], entries, force)
+        entries = list(entries)
+        results = [self._bulk_into(index, entries, force) for index in targets]
         return results[0]
 
-    def reindex(self, docs: Iterable[dict]) -> BulkResult:
+    def reindex(self, entries: Iterable[IndexEntry]) -> BulkResult:
         old = self.client.alias_targets(self.alias)
         new = self._new_index_name()
         self._create(new, alias=False)
@@ -137,7 +137,7 @@ class RemoteBackend:
             new, {"refresh_interval": "-1", "translog": {"durability": "async"}}
         )
         try:
-            result = self._bulk_into(new, docs, force=False, threads=REINDEX_THREADS)
+            result = self._bulk_into(new, entries, force=False, threads=REINDEX_THREADS)
         except Exception:
             self.client.delete_index(new)
             raise

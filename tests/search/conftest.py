@@ -12,9 +12,9 @@ import secrets
 
 import pytest
 
+from search.backends.base import TEXT_FIELDS, IndexEntry
 from search.backends.embedded import EmbeddedBackend
 from search.backends.remote import RemoteBackend
-from search.documents import fingerprint
 from search.engine import ANALYSIS_BIGRAM, detect_engine
 from search.text import display_text
 from tests.documents.conftest import clients, org  # noqa: F401 (fixtures)
@@ -53,32 +53,26 @@ def backend(request, tmp_path_factory):
     instance.drop()
 
 
-def doc(doc_id: int, title: str, content: str = "", **fields) -> dict:
-    """An index entry as search.documents builds it, with sensible defaults."""
-    entry = {
-        "id": doc_id,
-        "revision": fields.pop("revision", 1),
-        "title": display_text(title),
-        "content": display_text(content),
-        "notes": display_text(fields.pop("notes", "")),
-        "counterparty": display_text(fields.pop("counterparty", "")),
-        "department_name": display_text(fields.pop("department_name", "文書課")),
-        "document_number": display_text(fields.pop("document_number", "")),
-        "department_id": fields.get("department_id", 3),
-        "allowed_departments": fields.pop("allowed_departments", [1, 2, 3]),
-        "allowed_users": fields.pop("allowed_users", []),
-        "allowed_groups": fields.pop("allowed_groups", []),
-        "document_type": fields.pop("document_type", "notice"),
-        "fiscal_year": fields.pop("fiscal_year", 2024),
-        "status": fields.pop("status", "ready"),
-        "document_date": fields.pop("document_date", "2024-06-01"),
-        "amount": fields.pop("amount", None),
-        "created_on": fields.pop("created_on", "2024-06-01"),
-        "contains_personal_number": fields.pop("contains_personal_number", False),
-        "deleted": fields.pop("deleted", False),
+def doc(doc_id: int, title: str, content: str = "", **fields) -> IndexEntry:
+    """An index entry as search.entries builds it, with sensible defaults (dates may be
+    given in ISO form, principals as lists)."""
+    values = {
+        "revision": 1,
+        "department_id": 3,
+        "department_name": "文書課",
+        "allowed_departments": (1, 2, 3),
+        "document_type": "notice",
+        "fiscal_year": 2024,
+        "status": "ready",
+        "document_date": "2024-06-01",
+        "created_on": "2024-06-01",
+        **fields,
     }
-    entry.update(fields)
-    if isinstance(entry["document_date"], dt.date):
-        entry["document_date"] = entry["document_date"].isoformat()
-    entry["fingerprint"] = fingerprint(entry)
-    return entry
+    for name, value in values.items():
+        if name in TEXT_FIELDS:
+            values[name] = display_text(value)
+        elif isinstance(value, list):
+            values[name] = tuple(value)
+        elif name in ("document_date", "created_on") and isinstance(value, str):
+            values[name] = dt.date.fromisoformat(value)
+    return IndexEntry(id=doc_id, title=display_text(title), content=display_text(content), **values)

@@ -7,7 +7,9 @@ import secrets
 
 import pytest
 from django.test import override_settings
+from rest_framework.test import APIClient
 
+from search.api import SearchParams
 from search.backends import backend_for
 from tests.search.conftest import IMPLEMENTATIONS, RUN_PREFIX
 from tests.search.helpers import change, make_document, run_jobs
@@ -178,6 +180,115 @@ def test_bad_input_is_a_clear_4xx(org, clients, tmp_path, params, status, error)
     if error:
         assert body["error"] == error
     assert body["message"] and body["message_en"]
+
+
+@pytest.mark.parametrize(
+    ("params", "body"),
+    [
+        (
+            {"q": "給付金", "page": "abc"},
+            (
+                "invalid_parameter",
+                "page",
+                "ページは整数で指定してください。",
+                "page must be an integer.",
+            ),
+        ),
+        (
+            {"q": "x", "page_size": "0"},
+            (
+                "invalid_parameter",
+                "page_size",
+                "1ページの件数は 1〜100 で指定してください。",
+                "page_size must be between 1 and 100.",
+            ),
+        ),
+        (
+            {"q": "x", "status": "ready、foo"},
+            (
+                "invalid_parameter",
+                "status",
+                "処理状況 foo はありません(queued, processing, ready, failed)。",
+                "Unknown status foo; use one of queued, processing, ready, failed.",
+            ),
+        ),
+        (
+            {"q": "x", "amount_min": "100", "amount_max": "10"},
+            (
+                "invalid_parameter",
+                "amount",
+                "金額の範囲が正しくありません(開始が終了より後です)。",
+                "The amount range is empty: its start is after its end.",
+            ),
+        ),
+        (
+            {"q": "x", "date_to": "junk"},
+            (
+                "invalid_parameter",
+                "date_to",
+                "文書日付(終了)は日付(例: 2024-04-01 または 令和6年4月1日)で指定してください。",
+                "date_to must be a date such as 2024-04-01.",
+            ),
+        ),
+        (
+            {"q": '"給付金'},
+            (
+                "unbalanced_quotes",
+                "q",
+                '引用符が閉じられていません。フレーズは "…" で囲んでください。',
+                'A quotation mark is not closed; enclose a phrase in "…".',
+            ),
+        ),
+        (
+            {"q": "x", "page": "501", "page_size": "20"},
+            (
+                "result_window",
+                "page",
+                "表示できるのは先頭 10000 件までです。条件を絞り込んでください。",
+                "Only the first 10000 results can be paged; narrow the search.",
+            ),
+        ),
+    ],
+)
+def test_refusals_name_the_parameter_in_both_languages(org, clients, tmp_path, params, body):
+    """The answer the web app reads (frontend/src/lib/api.ts): code, both texts, field."""
+    config = {"URL": "", "ENGINES": {}, "INDEX_DIR": str(tmp_path), "INDEX_PREFIX": "bad"}
+    with override_settings(SEARCH=config):
+        response = clients["tanaka"].get("/api/search/", params)
+    assert response.status_code == 400
+    error, field, message, message_en = body
+    expected = {"error": error, "message": message, "message_en": message_en, "field": field}
+    assert response.json() == expected
+
+
+def test_deleted_documents_are_refused_to_staff_with_403(org, clients, tmp_path):
+    config = {"URL": "", "ENGINES": {}, "INDEX_DIR": str(tmp_path), "INDEX_PREFIX": "bad"}
+    with override_settings(SEARCH=config):
+        response = clients["tanaka"].get("/api/search/", {"q": "x", "include_deleted": "yes"})
+    assert response.status_code == 403
+    assert response.json() == {
+        "error": "forbidden",
+        "message": "削除済み文書の検索は文書管理者だけができます。",
+        "message_en": "Only records officers may search deleted documents.",
+    }
+
+
+def test_openapi_describes_the_search_parameters_from_the_serializer():
+    schema = APIClient().get("/api/schema/?format=json").json()
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/search/"]["get"]["parameters"]
+    }
+    assert set(parameters) == set(SearchParams().fields)
+    assert parameters["page_size"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "default": 20,
+        "title": "1ページの件数",
+    }
+    assert parameters["department"]["items"] == {"type": "integer"}
+    assert parameters["status"]["items"]["enum"] == ["queued", "processing", "ready", "failed"]
+    assert parameters["sort"]["enum"] == ["relevance", "date", "date_asc"]
 
 
 def test_page_past_the_end_is_empty(engine, org, clients):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from search.backends import backend_for
 from search.backends.base import SearchRequest
 from search.consistency import check
 from search.engine import _probe
+from search.entries import entries_for
 from search.query import parse
 from search.tasks import index_document
 from tests.search.conftest import IMPLEMENTATIONS, RUN_PREFIX
@@ -94,13 +96,7 @@ def test_search_check_finds_and_repairs_differences(engine, org):
     Document.objects.filter(pk=stale.pk).update(title="新しい件名 まみむめも")  # no job
     events.document_changed(stale.pk)
     Job.objects.all().delete()
-    engine.upsert(
-        {
-            **_entry(engine, stale.pk),
-            "id": 987654,
-            "revision": 1,
-        }
-    )
+    engine.upsert(replace(entries_for([stale.pk])[0], id=987654, revision=1))
     report = check(engine)
     assert report.missing == [missing.pk]
     assert report.stale == [stale.pk]
@@ -110,12 +106,6 @@ def test_search_check_finds_and_repairs_differences(engine, org):
     call_command("search_check")
     assert check(engine).clean
     assert hits(engine, "まみむめも") == [stale.pk]
-
-
-def _entry(engine, doc_id: int) -> dict:
-    from search.documents import index_documents
-
-    return index_documents([doc_id])[0]
 
 
 def test_reorganised_department_tree_is_repaired_by_search_check(engine, org, clients):

@@ -7,6 +7,7 @@ The same corpus is indexed into each; the same queries must give the same answer
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -262,7 +263,7 @@ def test_an_older_revision_never_overwrites_a_newer_one(corpus):
 
 def test_reindex_switches_to_a_fresh_index(corpus):
     before = corpus.indexed()
-    changed = [dict(d) for d in CORPUS]
+    changed = list(CORPUS)
     changed[0] = doc(1, "特別定額給付金の申請について まみむめも", "本文", revision=2)
     corpus.reindex(changed)
     corpus.refresh()
@@ -280,7 +281,7 @@ def test_searches_are_answered_from_the_old_index_while_a_reindex_builds(corpus)
         for number, entry in enumerate(CORPUS):
             if number == len(CORPUS) // 2:
                 seen_during_build.append(ids(corpus, "京都市"))
-            yield {**entry, "revision": entry["revision"] + 10}
+            yield replace(entry, revision=entry.revision + 10)
 
     corpus.reindex(slowly())
     corpus.refresh()
