@@ -1,10 +1,11 @@
 """Health of every backend Kiroku depends on.
 
 Each backend is checked by a *probe*: a function returning a :class:`ProbeResult`.
-``dms`` registers its own (database, object store, job queue, Tesseract); other apps add
-theirs from ``AppConfig.ready()`` through :func:`register_probe` — that keeps ``dms`` free
-of imports from ``search`` and the rest. ``GET /api/health/`` and
-``manage.py check_services`` both report :func:`run_probes`.
+``dms`` registers its own (database, object store, Tesseract); ``dms.jobs`` (the job
+queue), ``search`` and the rest add theirs from ``AppConfig.ready()`` through
+:func:`register_probe`, so this module imports none of them. ``GET /api/health/`` and
+``manage.py check_services`` both report :func:`run_probes`: the core services first, in
+the order of :data:`CORE_PROBES`, then the others in the order they were registered.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ class ProbeResult:
 Probe = Callable[[], ProbeResult]
 _probes: dict[str, Probe] = {}
 
+# Listed first and in this order whichever app registers them (apps are ready in
+# INSTALLED_APPS order, and ``dms.jobs`` comes after ``dms``).
+CORE_PROBES = ("database", "object_store", "job_queue", "tesseract")
+
 
 def register_probe(name: str, probe: Probe) -> None:
     _probes[name] = probe
@@ -44,7 +49,8 @@ def register_probe(name: str, probe: Probe) -> None:
 def run_probes() -> dict[str, ProbeResult]:
     """Run every probe; a probe that raises is reported as down, never propagated."""
     results = {}
-    for name, probe in _probes.items():
+    for name in sorted(_probes, key=_listing_rank):  # stable: the others keep their order
+        probe = _probes[name]
         started = time.monotonic()
         try:
             result = probe()
@@ -55,6 +61,10 @@ def run_probes() -> dict[str, ProbeResult]:
         result.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
         results[name] = result
     return results
+
+
+def _listing_rank(name: str) -> int:
+    return CORE_PROBES.index(name) if name in CORE_PROBES else len(CORE_PROBES)
 
 
 def probe_database() -> ProbeResult:
@@ -88,12 +98,6 @@ def probe_object_store() -> ProbeResult:
     )
 
 
-def probe_job_queue() -> ProbeResult:
-    from dms.jobs import queue_health
-
-    return queue_health()
-
-
 def probe_tesseract() -> ProbeResult:
     import pytesseract
 
@@ -116,5 +120,4 @@ def probe_tesseract() -> ProbeResult:
 def register_core_probes() -> None:
     register_probe("database", probe_database)
     register_probe("object_store", probe_object_store)
-    register_probe("job_queue", probe_job_queue)
     register_probe("tesseract", probe_tesseract)

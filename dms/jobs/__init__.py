@@ -20,10 +20,4 @@ class PermanentError(Exception):
     """A failure that retrying cannot fix (a damaged file): the job gives up at once."""
 
 
-__all__ = ["PermanentError", "on_give_up", "queue_health"]
-
-
-def queue_health():
-    from dms.jobs.health import queue_health as _queue_health
-
-    return _queue_health()
+__all__ = ["PermanentError", "on_give_up"]

@@ -14,11 +14,9 @@ digest the metadata must be sent before the digest is known, so the digest is re
 afterwards as the object tag ``sha256`` of that version (tags are per version and may be
 set on locked versions); ``head`` reads either.
 
-A few calls go through ``Minio._execute`` because the SDK has no public way to send
-``x-amz-bypass-governance-retention`` or to read the ``Server`` header, and multipart
-uploads use the SDK's own part calls (``_create_multipart_upload``, ``_upload_part``…)
-to stream without extra copies and to abort only once no part is in flight
-(``_put_parts``); minio is pinned and the contract tests run against a real server.
+The few requests the SDK's public API cannot make (the GOVERNANCE bypass header, the
+``Server`` header, the raw Object Lock configuration, single multipart part calls) go
+through :mod:`._minio_private`, the one module that uses minio's private methods.
 
 Where S3 servers differ (versitygw 1.7 posix, the test server, compared with AWS/MinIO),
 this class makes them behave the same:
@@ -59,12 +57,10 @@ import certifi
 import urllib3
 from minio import Minio
 from minio.commonconfig import Tags
-from minio.datatypes import Part
 from minio.error import InvalidResponseError, MinioException, S3Error, ServerError
-from minio.helpers import genheaders, md5sum_hash
 from minio.retention import Retention as MinioRetention
-from minio.xml import marshal
 
+from . import _minio_private as sdk
 from ._streams import HashingReader, as_reader
 from .base import (
     COMPLIANCE,
@@ -92,7 +88,6 @@ log = logging.getLogger(__name__)
 
 SHA256_META = "x-amz-meta-sha256"
 SHA256_TAG = "sha256"
-BYPASS_HEADER = "x-amz-bypass-governance-retention"
 MAX_PARTS = 10_000
 MIN_PART_SIZE = 5 * 1024 * 1024
 
@@ -250,21 +245,6 @@ class S3ObjectStore:
                 raise
             raise mapped from exc
 
-    def _raw(
-        self,
-        method: str,
-        key: str | None = None,
-        *,
-        query: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        body: bytes | None = None,
-    ) -> Any:
-        if body is not None:
-            headers = {**(headers or {}), "Content-MD5": md5sum_hash(body) or ""}
-        return self._client._execute(
-            method, self.bucket, key, body=body, headers=headers, query_params=query
-        )
-
     # --- bucket ---------------------------------------------------------------------------
 
     def _ensure_bucket(self) -> None:
@@ -294,8 +274,7 @@ class S3ObjectStore:
     def _check_bucket(self) -> dict[str, Any]:
         versioning = self._client.get_bucket_versioning(self.bucket).status
         try:
-            response = self._raw("GET", query={"object-lock": ""})
-            root = ET.fromstring(response.data)
+            root = ET.fromstring(sdk.object_lock_configuration(self._client, self.bucket))
             lock = "".join(
                 el.text or "" for el in root.iter() if el.tag.endswith("ObjectLockEnabled")
             )
@@ -360,13 +339,19 @@ class S3ObjectStore:
                 )
             version_id, tagged = result.version_id, True
         else:
-            metadata = {"sha256": expected_sha256} if expected_sha256 else {}
-            headers = genheaders(metadata, None, None, lock, legal_hold)  # type: ignore[arg-type]
-            headers["Content-Type"] = content_type
             ahead = [first, more]
             del first  # _put_parts lets go of it once sent
             with self._errors(key):
-                version_id = self._put_parts(key, headers, ahead, reader, part_size)
+                upload_id = sdk.create_multipart_upload(
+                    self._client,
+                    self.bucket,
+                    key,
+                    content_type=content_type,
+                    metadata={"sha256": expected_sha256} if expected_sha256 else {},
+                    retention=lock,
+                    legal_hold=legal_hold,
+                )
+                version_id = self._put_parts(key, upload_id, ahead, reader, part_size)
             tagged = bool(expected_sha256)
         if not reader.finished or reader.sha256 is None:  # pragma: no cover - defensive
             raise ObjectStoreError(f"upload of {key!r} ended before its stream did")
@@ -379,12 +364,12 @@ class S3ObjectStore:
     def _put_parts(
         self,
         key: str,
-        headers: dict[str, str],
+        upload_id: str,
         ahead: list[bytes],  # the first part and the byte after it
         reader: HashingReader,
         part_size: int,
     ) -> str | None:
-        """One multipart upload: the next part is read while earlier ones are sent.
+        """Send the parts of upload ``upload_id``, reading the next while earlier ones go.
 
         Written here rather than left to ``Minio.put_object`` (which would take the stream
         too) for two reasons. Its unknown-length loop copies every part twice (a look-ahead
@@ -395,7 +380,6 @@ class S3ObjectStore:
         abort. The HashingReader raises ChecksumMismatch in the read that reaches the end,
         so a stream that is not what the caller said is never completed.
         """
-        upload_id = self._client._create_multipart_upload(self.bucket, key, headers)
         # Parts in flight overlap reading, hashing and sending; three (the SDK's default)
         # keep pace with a plain put (benchmarks/upload.py) and with 5 MiB parts the web
         # worker stays within its 50 MB memory budget (measured: 43 MiB).
@@ -419,18 +403,17 @@ class S3ObjectStore:
                         if part.done() and part.exception() is not None:
                             part.result()  # a part failed: stop reading, raise its error
                     part = pool.submit(
-                        self._client._upload_part, self.bucket, key, chunk, None, upload_id, number
+                        sdk.upload_part, self._client, self.bucket, key, upload_id, number, chunk
                     )
                     part.add_done_callback(lambda _part: slots.release())
                     sent.append(part)
                     del chunk, part
-                etags = [Part(n, part.result()) for n, part in enumerate(sent, start=1)]
-            result = self._client._complete_multipart_upload(self.bucket, key, upload_id, etags)
+                etags = [part.result() for part in sent]
+            return sdk.complete_multipart_upload(self._client, self.bucket, key, upload_id, etags)
         except BaseException:
             with contextlib.suppress(Exception):  # best effort: the original error wins
-                self._client._abort_multipart_upload(self.bucket, key, upload_id)
+                sdk.abort_multipart_upload(self._client, self.bucket, key, upload_id)
             raise
-        return result.version_id
 
     def _tag_sha256(self, key: str, version_id: str, digest: str) -> None:
         tags = Tags(for_object=True)
@@ -595,10 +578,15 @@ class S3ObjectStore:
         )
         if refusal is not None:
             raise refusal
-        headers = {BYPASS_HEADER: "true"} if bypass_governance else None
         with self._errors(key, version_id):
             try:
-                self._raw("DELETE", key, query={"versionId": version_id}, headers=headers)
+                sdk.delete_version(
+                    self._client,
+                    self.bucket,
+                    key,
+                    version_id,
+                    bypass_governance=bypass_governance,
+                )
             except S3Error as exc:
                 if exc.code in _NOT_FOUND or not info.is_locked():
                     raise
@@ -634,28 +622,22 @@ class S3ObjectStore:
     def set_retention(self, key: str, version_id: str, retention: Retention) -> None:
         current = self.get_retention(key, version_id)
         check_retention_change(current, retention)
-        body = marshal(MinioRetention(retention.mode, retention.until))
-        headers = {}
-        if (
+        # S3 treats GOVERNANCE -> COMPLIANCE as an override needing the bypass (checked
+        # above: it only strengthens). A same-mode extension needs none, so none is sent.
+        bypass = bool(
             current
             and current.in_force()
-            and (current.mode, retention.mode)
-            == (
-                GOVERNANCE,
-                COMPLIANCE,
-            )
-        ):
-            # S3 treats GOVERNANCE -> COMPLIANCE as an override needing the bypass (checked
-            # above: it only strengthens). A same-mode extension needs none, so none is sent.
-            headers[BYPASS_HEADER] = "true"
+            and (current.mode, retention.mode) == (GOVERNANCE, COMPLIANCE)
+        )
         with self._errors(key, version_id):
             try:
-                self._raw(
-                    "PUT",
+                sdk.put_retention(
+                    self._client,
+                    self.bucket,
                     key,
-                    query={"versionId": version_id, "retention": ""},
-                    headers=headers,
-                    body=body,
+                    version_id,
+                    MinioRetention(retention.mode, retention.until),
+                    bypass_governance=bypass,
                 )
             except S3Error as exc:
                 if exc.code in ("AccessDenied", "InvalidRequest", "InvalidArgument"):
@@ -695,8 +677,8 @@ class S3ObjectStore:
         try:
             self._ensure_bucket()
             with self._errors():
-                response = self._raw("HEAD")
-                result["version"] = response.headers.get("Server") or "unknown"
+                server = sdk.server_header(self._client, self.bucket)
+                result["version"] = server or "unknown"
                 result["detail"].update(self._check_bucket())
             result["status"] = "ok"
         except Exception as exc:

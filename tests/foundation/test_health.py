@@ -1,14 +1,18 @@
 """/api/health/ and check_services, on the real services and on the embedded defaults."""
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import override_settings
 from rest_framework.test import APIClient
 
+from search.engine import engine_probes
 from tests import services
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +68,22 @@ def test_health_answers_503_and_names_the_backend_that_is_down(tmp_path):
     assert body["services"]["search"]["status"] == "down"
     assert "127.0.0.1:1" in body["services"]["search"]["detail"]
     assert body["services"]["object_store"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_health_and_check_services_list_the_same_probes_in_the_same_order():
+    # the core first (whichever app registers it: the job queue comes from dms.jobs), then
+    # search and its further engines as the search app registers them
+    expected = ["database", "object_store", "job_queue", "tesseract", "search"]
+    expected += list(engine_probes())
+
+    body = APIClient().get("/api/health/").json()
+    output = io.StringIO()
+    with contextlib.suppress(CommandError):  # a service down here still lists every probe
+        call_command("check_services", stdout=output)
+
+    assert list(body["services"]) == expected
+    assert [line.split()[1] for line in output.getvalue().splitlines()] == expected
 
 
 @pytest.mark.django_db

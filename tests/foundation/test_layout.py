@@ -110,3 +110,75 @@ def test_era_names_and_kanji_digits_are_defined_in_ja_alone(name):
         assert len(eras) < 2, f"{path.relative_to(ROOT)} names {eras}: use ja.eras"
         digits = KANJI_DIGITS & set(literals)
         assert len(digits) < 3, f"{path.relative_to(ROOT)} has {sorted(digits)}: use ja.numerals"
+
+
+def _module_level_import_graph() -> dict[str, set[str]]:
+    """Each module of ours -> the modules of ours that loading it loads (static, via ast).
+
+    Imports inside functions are left out: they run when called, after loading; so are
+    those under ``if TYPE_CHECKING:``, which never run. Loading
+    ``a.b.c`` also runs the packages ``a`` and ``a.b``, except those the importer is itself
+    inside (already running).
+    """
+    files = {}
+    for package in ("dms", "ocr", "search", "approvals", "retention", "ja"):
+        for path in sorted((ROOT / package).rglob("*.py")) if (ROOT / package).is_dir() else []:
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+
+    def module_level_imports(node: ast.AST):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom):
+                yield child
+            elif isinstance(child, ast.If) and ast.unparse(child.test).endswith("TYPE_CHECKING"):
+                yield from (n for n in child.orelse if isinstance(n, ast.Import | ast.ImportFrom))
+            elif not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                yield from module_level_imports(child)
+
+    graph = {}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        named = set()
+        for node in module_level_imports(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                named.update(alias.name for alias in node.names)
+                continue
+            base = node.module or ""
+            if node.level:  # relative: from package, one level up per extra dot
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*up, node.module] if node.module else up)
+            for alias in node.names:  # `from a import b` loads a.b when b is a module
+                named.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base)
+        loaded = set()
+        for target in named:
+            parts = target.split(".")
+            parents = {".".join(parts[:i]) for i in range(1, len(parts))}
+            loaded |= {target} | {p for p in parents if not name.startswith(p + ".")}
+        graph[name] = {module for module in loaded & files.keys() if module != name}
+    return graph
+
+
+def test_project_modules_have_no_import_cycles():
+    graph = _module_level_import_graph()
+    # the walk sees what it must: a module-level import, and not one inside a function
+    assert "dms.health" in graph["dms.jobs.health"]
+    assert "dms.health" not in graph["dms.apps"]
+
+    state: dict[str, str] = {}  # "open" while on the path, then "done"
+    path: list[str] = []
+
+    def cycle_from(module: str) -> list[str] | None:
+        state[module] = "open"
+        path.append(module)
+        for target in sorted(graph[module]):
+            if state.get(target) == "open":
+                return [*path[path.index(target) :], target]
+            if target not in state and (cycle := cycle_from(target)):
+                return cycle
+        state[module] = "done"
+        path.pop()
+        return None
+
+    for module in sorted(graph):
+        cycle = None if module in state else cycle_from(module)
+        assert cycle is None, "module-level import cycle: " + " -> ".join(cycle)

@@ -134,6 +134,9 @@ def test_sizes_around_one_chunk(object_store, key, size):
     assert read_all(object_store, key) == data
 
 
+# Closing a response ends a request for Django, which then checks its database connections
+# (request_finished): without database access an earlier test's connection makes it fail.
+@pytest.mark.django_db
 def test_reader_streams_through_django_responses(object_store, key):
     data = pseudo_random(3 * MiB + 5, seed=3)
     object_store.put(key, data)

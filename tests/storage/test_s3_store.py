@@ -31,6 +31,7 @@ from tests.storage.helpers import (
     MiB,
     empty_bucket,
     now,
+    open_multipart_uploads,
     raw_client,
     s3_config_for,
 )
@@ -173,8 +174,7 @@ def test_refused_multipart_upload_is_aborted(store, s3_bucket, key):
 
     client = raw_client()
     assert list(client.list_objects(s3_bucket, prefix=key, include_version=True)) == []
-    uploads = client._list_multipart_uploads(s3_bucket, prefix=key).uploads
-    assert [u.object_name for u in uploads] == []
+    assert open_multipart_uploads(client, s3_bucket, key) == []
 
 
 @pytest.mark.s3
