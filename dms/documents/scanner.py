@@ -192,9 +192,7 @@ def _refuse_linked_folder(root: Path, link: Path) -> Outcome:
     """Move a department folder that is a link out of the way (the link, not its target)."""
     refusal = Refused(LINKED_FOLDER)
     logger.warning("scanner refused the linked folder %s: %s", link, refusal)
-    refused = root / REFUSED_DIR
-    refused.mkdir(exist_ok=True)
-    target = refused / f"{_stamp()}_{link.name}"
+    target = _work_dir(root, REFUSED_DIR) / f"{_stamp()}_{link.name}"
     link.rename(target)
     _write_reason(target.with_name(target.name + ".error.txt"), refusal.text)
     return Outcome(target, error=refusal.reason[0])
@@ -213,7 +211,11 @@ def scan_once(root: Path, *, settle_seconds: float = SETTLE_SECONDS) -> list[Out
         if entry.name.startswith("."):
             continue
         if entry.is_symlink():
-            outcomes.append(_refuse_linked_folder(root, Path(entry.path)))
+            try:
+                outcomes.append(_refuse_linked_folder(root, Path(entry.path)))
+            except Refused as refusal:  # .refused/ itself is a link: leave it, unread
+                logger.warning("scanner refused %s: %s", entry.path, refusal)
+                outcomes.append(Outcome(Path(entry.path), error=refusal.reason[0]))
             continue
         if not entry.is_dir(follow_symlinks=False):
             continue

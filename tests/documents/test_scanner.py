@@ -178,3 +178,17 @@ def test_a_reason_file_is_never_written_through_a_planted_link(store, org, tmp_p
 
 def call_scan(root):
     return scanner.scan_once(root)
+
+
+def test_a_linked_refused_folder_is_not_used_either(store, org, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    drops = tmp_path / "drops"
+    drops.mkdir()
+    (drops / ".refused").symlink_to(outside, target_is_directory=True)
+    (drops / "bunsho").symlink_to(outside, target_is_directory=True)
+
+    outcomes = call_scan(drops)
+
+    assert [outcome.error for outcome in outcomes] == [LINKED_FOLDER[0]]
+    assert list(outside.iterdir()) == []
