@@ -43,6 +43,12 @@ FILE_REQUIRED = ApiError(
 FILES_REQUIRED = ApiError(
     "file_required", "ファイルを指定してください (file)。", "Send at least one file (file)."
 )
+BODY_READ_TOO_EARLY = ApiError(
+    "request_not_checked",
+    "認証と権限の確認が済む前のファイルは受け付けません。",
+    "A file is not accepted before the request has been authenticated and authorised.",
+    403,
+)
 
 
 def _department_refused() -> ValidationError:
@@ -127,18 +133,32 @@ class DocumentViewSet(
         return self._detail(document)
 
     # --- upload -----------------------------------------------------------------------
-    def upload_gate(self, field_name: str, fields) -> Exception | None:
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # From here on the request is authenticated, permitted and within its throttles.
+        # A body parsed any earlier (by an authentication class reading request.POST, as
+        # DRF's CSRF check does) stores nothing: see upload_gate.
+        self._request_checked = True
+
+    def upload_gate(self, field_name: str, fields, files_before: int) -> Exception | None:
         """Asked by the upload parser before it stores a file part: why not, or None.
 
         Files are stored while the request is read, so the target is authorised here,
         before the bytes reach the store, as far as it is known by then: a department
         named before the file (form field or query parameter) is checked now; one named
         after it is checked once the whole request has been read (the stored file is then
-        discarded if refused).
+        discarded if refused). Only the ``file`` field is stored, once per request on the
+        single-file actions, and never before the request itself was checked.
         """
         if field_name != "file" or self.action not in {"create", "batch", "versions"}:
             return UNEXPECTED_FILE
+        if not getattr(self, "_request_checked", False):
+            return BODY_READ_TOO_EARLY
+        if self.action in {"create", "versions"} and files_before:
+            return FILE_REQUIRED
         if self.action == "versions":
+            if getattr(self, "_new_version_checked", None) is None:
+                return BODY_READ_TOO_EARLY
             return None  # the document's state and rights were checked before reading
         wanted = fields.get("department") or self.request.query_params.get("department")
         user = self.request.user
@@ -193,13 +213,11 @@ class DocumentViewSet(
             ) from exc
 
     def _uploads(self, request, *, at_least_one_only: bool):
-        """The stored file parts; refusals of the parser's gate are raised here."""
+        """The stored file parts (the parser has already refused any other part)."""
         uploads = request.FILES.getlist("file")
-        every_part = [part for name in request.FILES for part in request.FILES.getlist(name)]
-        refused = next((part.error for part in every_part if part.gate_refused), None)
-        if refused is not None or not uploads or (at_least_one_only and len(uploads) != 1):
-            _discard_all(every_part)
-            raise refused or (FILE_REQUIRED if at_least_one_only else FILES_REQUIRED)
+        if not uploads or (at_least_one_only and len(uploads) != 1):
+            _discard_all(uploads)
+            raise FILE_REQUIRED if at_least_one_only else FILES_REQUIRED
         return uploads
 
     @extend_schema(
@@ -374,6 +392,7 @@ class DocumentViewSet(
             )
         # Refused before the request body is read: nothing reaches the store.
         lifecycle.check(document, "new_version", user=request.user, request=request)
+        self._new_version_checked = document.pk
         (upload,) = self._uploads(request, at_least_one_only=True)
         if upload.error is not None:
             _discard_all([upload])

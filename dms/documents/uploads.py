@@ -16,7 +16,7 @@ from django.http.multipartparser import MultiPartParserError
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import DataAndFiles, MultiPartParser
 
-from dms.documents.ingest import IngestError, StoredOriginal, store_original
+from dms.documents.ingest import IngestError, StoredOriginal, discard, store_original
 from dms.errors import ApiError
 
 CHUNK_SIZE = 1024 * 1024
@@ -96,12 +96,17 @@ class StoredUpload:
         self.error = error
         self.gate_refused = gate_refused
 
+    def close(self) -> None:
+        """Django closes the parsed files when parsing fails; the parser discards ours."""
+
 
 class StoreUploadHandler(FileUploadHandler):
     """Streams each file part to the store, once the view's gate lets it through.
 
-    ``gate(field_name, fields_so_far)`` returns why a part must not be stored (an
-    exception the view raises later) or None; a refused part's bytes are read and dropped.
+    ``gate(field_name, fields_so_far, files_before)`` returns why a part must not be stored
+    (an exception the view raises later) or None; ``files_before`` counts the parts let
+    through earlier. A refused part's bytes are read and dropped. ``stored`` lists every
+    object this handler wrote, so that all of them can be discarded if the request fails.
     """
 
     chunk_size = CHUNK_SIZE
@@ -110,16 +115,23 @@ class StoreUploadHandler(FileUploadHandler):
         super().__init__(request)
         self._gate = gate
         self._fields_so_far = fields_so_far or (lambda: {})
+        self._in_flight = False
+        self._let_through = 0
+        self.stored: list[StoredOriginal] = []
 
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
-        self._refusal = self._gate(field_name, self._fields_so_far()) if self._gate else None
+        self._refusal = (
+            self._gate(field_name, self._fields_so_far(), self._let_through) if self._gate else None
+        )
         if self._refusal is not None:
             raise StopFutureHandlers()  # claimed, so no other handler keeps the bytes
+        self._let_through += 1
         self._pipe = _Pipe()
         self._stored: StoredOriginal | None = None
         self._error: Exception | None = None
         self._thread = threading.Thread(target=self._store, daemon=True, name="upload-to-store")
+        self._in_flight = True
         self._thread.start()
         raise StopFutureHandlers()
 
@@ -133,6 +145,16 @@ class StoreUploadHandler(FileUploadHandler):
         finally:
             self._pipe.reader_gone.set()  # the parser must never block on a dead reader
 
+    def _end(self, *, abort: bool) -> None:
+        """Let the store thread finish the part in flight (or abort it), and keep its result."""
+        if not self._in_flight:
+            return
+        self._in_flight = False
+        self._pipe.abort() if abort else self._pipe.close()
+        self._thread.join()
+        if self._stored is not None:
+            self.stored.append(self._stored)
+
     def receive_data_chunk(self, raw_data, start):
         if self._refusal is None:
             self._pipe.write(raw_data)
@@ -141,21 +163,27 @@ class StoreUploadHandler(FileUploadHandler):
     def file_complete(self, file_size):
         if self._refusal is not None:
             return StoredUpload(self.file_name or "", None, self._refusal, gate_refused=True)
-        self._pipe.close()
-        self._thread.join()
+        self._end(abort=False)
         return StoredUpload(self.file_name or "", self._stored, self._error)
 
     def upload_interrupted(self):
-        if getattr(self, "_refusal", None) is None and hasattr(self, "_pipe"):
-            self._pipe.abort()
-            self._thread.join()
+        self._end(abort=True)
+
+    def discard_all(self) -> None:
+        """The request failed: stop the part in flight and remove every object stored."""
+        self._end(abort=True)
+        for stored in self.stored:
+            discard(stored)
+        self.stored = []
 
 
 class StreamingMultiPartParser(MultiPartParser):
     """DRF's multipart parser, with files streamed to the object store as they arrive.
 
     The view's ``upload_gate`` (if it has one) decides for each file part, before its bytes
-    are stored, whether to store it; a view without one accepts no file at all.
+    are stored, whether to store it; a view without one accepts no file at all. If any part
+    is refused, or parsing fails half-way, every part already stored is discarded and the
+    request fails: a request either hands the view all its stored files, or none.
     """
 
     def parse(self, stream, media_type=None, parser_context=None):
@@ -175,9 +203,20 @@ class StreamingMultiPartParser(MultiPartParser):
         try:
             parser = DjangoMultiPartParser(meta, stream, [handler], parser_context.get("encoding"))
             data, files = parser.parse()
-        except MultiPartParserError as exc:
-            raise ParseError(f"マルチパートの解析に失敗しました: {exc}") from exc
+        except BaseException as exc:
+            handler.discard_all()
+            if isinstance(exc, MultiPartParserError):
+                raise ParseError(f"マルチパートの解析に失敗しました: {exc}") from exc
+            raise
+        refused = next((part for part in _parts(files) if part.gate_refused), None)
+        if refused is not None:
+            handler.discard_all()
+            raise refused.error
         return DataAndFiles(data, files)
+
+
+def _parts(files) -> list[StoredUpload]:
+    return [part for name in files for part in files.getlist(name)]
 
 
 UNEXPECTED_FILE = ApiError(
@@ -187,5 +226,5 @@ UNEXPECTED_FILE = ApiError(
 )
 
 
-def _refuse_every_file(field_name, fields):
+def _refuse_every_file(field_name, fields, files_before):
     return UNEXPECTED_FILE

@@ -230,6 +230,14 @@ class ObjectStore(Protocol):
         """Every version of ``key``, newest first (empty list if there is none)."""
         ...
 
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        """Each key starting with ``prefix`` that has a version, once, in no set order.
+
+        For sweeps over the whole store (orphaned objects); ``prefix`` is ``""`` or ends
+        with ``/``.
+        """
+        ...
+
     def delete_version(self, key: str, version_id: str, *, bypass_governance: bool = False) -> None:
         """Delete one version for good; :class:`ObjectLocked` while retained or on hold."""
         ...
@@ -360,6 +368,15 @@ def validate_key(key: str) -> str:
     if any(part in ("", ".", "..") for part in key.split("/")):
         raise ValueError(f"object key has an empty, '.' or '..' segment: {key!r}")
     return key
+
+
+def validate_prefix(prefix: str) -> str:
+    """Return ``prefix`` if it is ``""`` or a valid key followed by ``/``."""
+    if prefix != "":
+        if not isinstance(prefix, str) or not prefix.endswith("/"):
+            raise ValueError(f"a key prefix is empty or ends with '/': {prefix!r}")
+        validate_key(prefix[:-1])
+    return prefix
 
 
 def validate_sha256(value: str | None) -> str | None:

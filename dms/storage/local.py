@@ -52,6 +52,7 @@ from .base import (
     resolve_range,
     utcnow,
     validate_key,
+    validate_prefix,
     validate_range,
     validate_sha256,
 )
@@ -298,6 +299,21 @@ class LocalObjectStore:
             first = infos[0]
             infos[0] = ObjectInfo(**{**first.__dict__, "is_latest": True})
         return infos
+
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        validate_prefix(prefix)
+        # Key directories are named by the key's hash: the key is read from a sidecar.
+        for directory in self._objects.glob("*/*/*"):
+            ids = self._version_ids(directory)
+            if not ids:
+                continue
+            try:
+                with open(directory / f"{ids[0]}.json", "rb") as f:
+                    key = json.load(f).get("key")
+            except FileNotFoundError:  # deleted while listing
+                continue
+            if isinstance(key, str) and key.startswith(prefix):
+                yield key
 
     def delete_version(self, key: str, version_id: str, *, bypass_governance: bool = False) -> None:
         directory = self._key_dir(key)

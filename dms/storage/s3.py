@@ -80,6 +80,7 @@ from .base import (
     lock_error,
     resolve_range,
     validate_key,
+    validate_prefix,
     validate_range,
     validate_sha256,
 )
@@ -563,6 +564,20 @@ class S3ObjectStore:
         # guards against one that does not, and puts the latest version in front
         infos.sort(key=lambda info: (not info.is_latest, -info.last_modified.timestamp()))
         return infos
+
+    def list_keys(self, prefix: str) -> Iterator[str]:
+        validate_prefix(prefix)
+        self._ensure_bucket()
+        listed = self._client.list_objects(
+            self.bucket, prefix=prefix or None, recursive=True, include_version=True
+        )
+        last = None
+        with self._errors():
+            for obj in listed:  # a key's versions come together
+                if obj.is_delete_marker or obj.object_name == last:
+                    continue
+                last = obj.object_name
+                yield obj.object_name
 
     # --- deleting and locking -------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -486,3 +487,24 @@ def test_health_reports_ok(object_store):
     assert isinstance(health["version"], str) and health["version"]
     assert health["detail"]["versioning"] is True
     assert health["detail"]["object_lock"] is True
+
+
+# --- listing keys ----------------------------------------------------------------------
+
+
+def test_list_keys_under_a_prefix(object_store):
+    prefix = f"listing/{uuid.uuid4().hex}/"
+    kept = [f"{prefix}originals/a", f"{prefix}originals/b", f"{prefix}derived/v1/thumb.png"]
+    for name in kept:
+        object_store.put(name, b"x")
+    object_store.put(kept[0], b"second version")  # listed once, however many versions
+    gone = object_store.put(f"{prefix}originals/gone", b"y")
+    object_store.delete_version(gone.key, gone.version_id)  # no version left: not listed
+    object_store.put(f"listing/{uuid.uuid4().hex}/originals/other", b"z")  # another prefix
+
+    assert sorted(object_store.list_keys(prefix)) == sorted(kept)
+    assert sorted(object_store.list_keys(f"{prefix}originals/")) == kept[:2]
+    assert set(kept) <= set(object_store.list_keys(""))
+    assert list(object_store.list_keys(f"{prefix}nothing/")) == []
+    with pytest.raises(ValueError):
+        list(object_store.list_keys(f"{prefix}originals"))  # a prefix ends with "/"
