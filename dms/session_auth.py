@@ -12,6 +12,7 @@ only through the header, which is how the web app sends the token.
 from __future__ import annotations
 
 from django.http import QueryDict
+from drf_spectacular import authentication as drf_spectacular_authentication
 from rest_framework import authentication
 
 
@@ -31,3 +32,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
         if request.content_type.startswith("multipart/"):
             request = _BodyUnread(request)
         return super().enforce_csrf(request)
+
+
+class SessionScheme(drf_spectacular_authentication.SessionScheme):
+    """The OpenAPI schema describes this class as DRF's session cookie (``cookieAuth``)."""
+
+    target_class = SessionAuthentication
