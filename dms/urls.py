@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from dms.accounts import api as accounts_api
 from dms.api import HealthView
@@ -10,7 +9,16 @@ from dms.frontend import app_index
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/health/", HealthView.as_view(), name="health"),
-    path("api/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("api/auth/tokens/", accounts_api.TokenListView.as_view(), name="api-tokens"),
+    path(
+        "api/auth/tokens/rotate/", accounts_api.TokenRotateView.as_view(), name="api-token-rotate"
+    ),
+    path(
+        "api/auth/tokens/<str:token_key>/",
+        accounts_api.TokenDetailView.as_view(),
+        name="api-token-detail",
+    ),
     path("api/auth/login/", accounts_api.LoginView.as_view(), name="login"),
     path("api/auth/logout/", accounts_api.LogoutView.as_view(), name="logout"),
     path("api/auth/me/", accounts_api.MeView.as_view(), name="me"),
