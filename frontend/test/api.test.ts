@@ -100,3 +100,31 @@ describe('signing in', () => {
     expect(errorMessage(error, 'en')).toContain('about 15 minutes');
   });
 });
+
+describe('an ended session', () => {
+  it('sends the person to the login page when the API says nobody is signed in', async () => {
+    const { api, setUnauthorizedHandler } = await import('../src/lib/api');
+    const original = globalThis.fetch;
+    let called = 0;
+    setUnauthorizedHandler(() => (called += 1));
+    const answer = (status: number, body: unknown) =>
+      (async () =>
+        ({
+          ok: false,
+          status,
+          headers: new Headers({ 'content-type': 'application/json' }),
+          json: async () => body,
+        }) as unknown as Response) as typeof fetch;
+    try {
+      globalThis.fetch = answer(403, { error: 'not_authenticated', message: 'ログインしてください。', message_en: 'Please sign in.' });
+      await expect(api('/api/documents/')).rejects.toBeInstanceOf(ApiError);
+      expect(called).toBe(1);
+      globalThis.fetch = answer(403, { error: 'not_allowed', message: 'この操作の権限がありません。', message_en: 'You may not do this.' });
+      await expect(api('/api/documents/1/')).rejects.toBeInstanceOf(ApiError);
+      expect(called).toBe(1); // a refusal for a signed-in person is not a logout
+    } finally {
+      globalThis.fetch = original;
+      setUnauthorizedHandler(null);
+    }
+  });
+});

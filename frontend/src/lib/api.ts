@@ -281,9 +281,12 @@ export async function api<T>(
   return data as T;
 }
 
-/** 401/403 from DRF because nobody is signed in (not a refusal for a signed-in person). */
+/** 401/403 because nobody is signed in (not a refusal for a signed-in person). */
 function isUnauthenticated(data: unknown): boolean {
-  if (!isRecord(data) || typeof data.detail !== 'string') return false;
+  if (!isRecord(data)) return false;
+  // The API's error codes (a session ended by a password change, an expired token)
+  if (data.error === 'not_authenticated' || data.error === 'authentication_failed') return true;
+  if (typeof data.detail !== 'string') return false;
   return /認証情報|credentials|not authenticated|ログイン/i.test(data.detail);
 }
 
