@@ -145,7 +145,10 @@ def _flatten(value):
 
 
 def error_response(error: ApiError) -> Response:
-    return Response(error.as_body(), status=error.status_code)
+    response = Response(error.as_body(), status=error.status_code)
+    if isinstance(error.extra.get("retry_after"), int):  # a 429 or 503 that knows how long
+        response["Retry-After"] = str(error.extra["retry_after"])
+    return response
 
 
 def api_exception_handler(exc, context):

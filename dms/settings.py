@@ -6,6 +6,7 @@ and an embedded search index, all under ``var/``. Each variable is documented in
 switches that backend to the real service.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -74,7 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django_filters",
     "drf_spectacular_sidecar",  # Swagger UI assets served locally: Kiroku runs offline (LGWAN)
@@ -91,6 +92,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers the web app's files itself: they get the headers too.
+    "dms.security_headers.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,7 +102,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "dms.urls"
@@ -123,12 +126,24 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'kiroku.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, creating the database file readable by its owner only.
+    DATABASES["default"]["ENGINE"] = "dms.sqlite"
     # The web server and the worker share the file: wait on locks instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     # A file, not memory, so that worker subprocesses in tests see the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-kiroku.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# Every password check with a request is limited and audited (dms.accounts.login_guard).
+AUTHENTICATION_BACKENDS = ["dms.accounts.login_guard.GuardedModelBackend"]
+LOGIN_LIMITS = {
+    # Failed sign-ins allowed per window, counted per user name and per client address. The
+    # address limit is higher: staff behind one proxy or NAT share an address.
+    "PER_USER": env_int("KIROKU_LOGIN_FAILURES_PER_USER", 10),
+    "PER_ADDRESS": env_int("KIROKU_LOGIN_FAILURES_PER_ADDRESS", 100),
+    "WINDOW_SECONDS": env_int("KIROKU_LOGIN_FAILURE_WINDOW_SECONDS", 900),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -150,6 +165,7 @@ STATIC_ROOT = VAR_DIR / "static"
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 WHITENOISE_ROOT = FRONTEND_DIST if FRONTEND_DIST.exists() else None
 WHITENOISE_INDEX_FILE = True
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # its default sends Access-Control-Allow-Origin: *
 # Vite's hashed bundles never change: let browsers keep them for good.
 WHITENOISE_IMMUTABLE_FILE_TEST = (
     r"^/(?:assets/.+-[\w-]{8}\.(?:js|mjs|css)|static/.+\.[0-9a-f]{12}\.\w+)$"
@@ -211,14 +227,19 @@ SCANNER_DIR = env("KIROKU_SCANNER_DIR") or str(VAR_DIR / "scanner")
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "dms.session_auth.SessionAuthentication",
+        "dms.accounts.token_auth.TokenAuthentication",  # knox: Token <token>, stored hashed
+        "dms.session_auth.SessionAuthentication",  # CSRF check never parses a multipart body
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "dms.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
+}
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=env_int("KIROKU_API_TOKEN_TTL_HOURS", 24)),
+    "TOKEN_LIMIT_PER_USER": env_int("KIROKU_API_TOKENS_PER_USER", 10),
+    "AUTO_REFRESH": False,  # a token is renewed only by rotating it: its expiry is real
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Kiroku API",
@@ -228,6 +249,36 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
+
+# --- HTTPS and browser protections ---------------------------------------------------------
+# KIROKU_HTTPS says the site is reached over HTTPS (directly or through a TLS proxy): then
+# cookies are sent over HTTPS only, HTTP is redirected and browsers are told (HSTS) to use
+# HTTPS for a year. Each part can be set on its own.
+HTTPS = env_bool("KIROKU_HTTPS", False)
+SECURE_SSL_REDIRECT = env_bool("KIROKU_SSL_REDIRECT", HTTPS)
+# The container's health check asks over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("KIROKU_SECURE_COOKIES", HTTPS)
+SECURE_HSTS_SECONDS = env_int("KIROKU_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KIROKU_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("KIROKU_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is the domain owner's decision (it is hard to undo), not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Only behind a proxy that sets this header itself (and strips it from clients): e.g.
+# X-Forwarded-Proto. Never opt in without such a proxy: a client could claim HTTPS.
+_PROXY_SSL_HEADER = env("KIROKU_SECURE_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+X_FRAME_OPTIONS = "DENY"
+# The web app and the admin load scripts, styles and fonts from this server only; pdf.js
+# compiles its WebAssembly decoders ('wasm-unsafe-eval' allows no JavaScript eval).
+CONTENT_SECURITY_POLICY = env("KIROKU_CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 LOGGING = {
     "version": 1,

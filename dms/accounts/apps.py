@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "dms.accounts"
     label = "accounts"
     verbose_name = "職員・組織"
+
+    def ready(self) -> None:
+        from dms.accounts import signals  # noqa: F401  (connects the password-change receiver)

@@ -63,3 +63,20 @@ class User(AbstractUser):
     def sees_everything(self) -> bool:
         """Records officers and administrators may see every document."""
         return self.is_superuser or self.role in {Role.RECORDS_OFFICER, Role.ADMINISTRATOR}
+
+
+class LoginFailure(models.Model):
+    """One failed (or in-flight) password check, counted against a user name or an address.
+
+    Kept in the database, which every web process shares, so that the limit holds however
+    many processes answer; rows older than the window are deleted as new attempts come.
+    """
+
+    key = models.CharField(max_length=200)  # "user:<name>" or "address:<ip>"
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -20,8 +20,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from dms.accounts.models import Department
-from dms.audit.models import AuditEntry
-from dms.documents import access, ingest, lifecycle, permissions
+from dms.documents import access, history, ingest, lifecycle, permissions
 from dms.documents.filters import DocumentFilter
 from dms.documents.models import Document, Source, Version
 from dms.documents.serializers import (
@@ -29,6 +28,7 @@ from dms.documents.serializers import (
     DocumentListSerializer,
     DocumentUpdateSerializer,
     HistoryEntrySerializer,
+    RedactedHistoryEntrySerializer,
     ShareSerializer,
     UploadSerializer,
     VersionSerializer,
@@ -49,6 +49,30 @@ BODY_READ_TOO_EARLY = ApiError(
     "A file is not accepted before the request has been authenticated and authorised.",
     403,
 )
+
+
+def _names_refused(message: str, message_en: str) -> ApiError:
+    return ApiError("share_names_refused", message, message_en)
+
+
+# One answer for a name that does not exist and one that cannot be shared with (inactive):
+# sharing must not tell which user names exist.
+SHARE_NAMES_REFUSED = (
+    "共有先に指定できない利用者名またはグループ名が含まれています。",
+    "Some of the user or group names cannot be shared with.",
+)
+UNSHARE_NAMES_REFUSED = (
+    "この文書を共有していない利用者名またはグループ名が含まれています。",
+    "Some of the user or group names are not shared with on this document.",
+)
+
+
+def _all_named(found, names, name_of, refusal) -> list:
+    """Every object of ``found`` if it has each of ``names``; else the neutral refusal."""
+    found = list(found)
+    if {name_of(item) for item in found} != set(names):
+        raise _names_refused(*refusal)
+    return found
 
 
 def _department_refused() -> ValidationError:
@@ -281,21 +305,64 @@ class DocumentViewSet(
         document = self.get_object()
         wanted = ShareSerializer(data=request.data)
         wanted.is_valid(raise_exception=True)
+        # The right to share first: names are looked up only for someone who may share.
+        lifecycle.check(document, "share", user=request.user, request=request)
+        names = wanted.validated_data
+        try:
+            users = _all_named(
+                get_user_model().objects.filter(username__in=names["users"], is_active=True),
+                names["users"],
+                lambda u: u.username,
+                SHARE_NAMES_REFUSED,
+            )
+            groups = _all_named(
+                Group.objects.filter(name__in=names["groups"]),
+                names["groups"],
+                lambda g: g.name,
+                SHARE_NAMES_REFUSED,
+            )
+        except ApiError as refusal:
+            lifecycle.refuse(document, "share", refusal, user=request.user, request=request)
         document = lifecycle.share(
-            document,
-            users=list(
-                get_user_model().objects.filter(username__in=wanted.validated_data["users"])
-            ),
-            groups=list(Group.objects.filter(name__in=wanted.validated_data["groups"])),
-            user=request.user,
-            request=request,
+            document, users=users, groups=groups, user=request.user, request=request
         )
-        return Response(
-            {
-                "users": [u.username for u in document.shared_with_users.all()],
-                "groups": [g.name for g in document.shared_with_groups.all()],
-            }
+        return Response(self._shares(document))
+
+    @extend_schema(request=ShareSerializer)
+    @action(detail=True, methods=["post"])
+    def unshare(self, request, pk=None):
+        """Take shares back; every name must be one the document is shared with."""
+        document = self.get_object()
+        wanted = ShareSerializer(data=request.data)
+        wanted.is_valid(raise_exception=True)
+        lifecycle.check(document, "unshare", user=request.user, request=request)
+        names = wanted.validated_data
+        try:
+            users = _all_named(
+                document.shared_with_users.filter(username__in=names["users"]),
+                names["users"],
+                lambda u: u.username,
+                UNSHARE_NAMES_REFUSED,
+            )
+            groups = _all_named(
+                document.shared_with_groups.filter(name__in=names["groups"]),
+                names["groups"],
+                lambda g: g.name,
+                UNSHARE_NAMES_REFUSED,
+            )
+        except ApiError as refusal:
+            lifecycle.refuse(document, "unshare", refusal, user=request.user, request=request)
+        document = lifecycle.unshare(
+            document, users=users, groups=groups, user=request.user, request=request
         )
+        return Response(self._shares(document))
+
+    @staticmethod
+    def _shares(document: Document) -> dict:
+        return {
+            "users": sorted(u.username for u in document.shared_with_users.all()),
+            "groups": sorted(g.name for g in document.shared_with_groups.all()),
+        }
 
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
@@ -409,6 +476,12 @@ class DocumentViewSet(
     @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
+        """The full audit view for records officers and administrators; others a redacted one."""
         document = self.get_object()
-        entries = AuditEntry.objects.filter(document_id=document.pk).order_by("sequence")
-        return Response(HistoryEntrySerializer(entries, many=True).data)
+        serializer = (
+            HistoryEntrySerializer
+            if history.sees_full_history(request.user)
+            else RedactedHistoryEntrySerializer
+        )
+        entries = history.entries_for(request.user, document)
+        return Response(serializer(entries, many=True).data)

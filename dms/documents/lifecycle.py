@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+from typing import NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -98,15 +99,20 @@ def check(document: Document, action: str, *, user, request, needs_change_right=
         refusal = _not_allowed()
     refusal = refusal or _state_refusal(document, action)
     if refusal is not None:
-        trail.record(
-            actor=user,
-            action=action,
-            target=document,
-            request=request,
-            outcome=Outcome.REFUSED,
-            details={"reason": refusal.message, "code": refusal.code},
-        )
-        raise refusal
+        refuse(document, action, refusal, user=user, request=request)
+
+
+def refuse(document: Document, action: str, refusal: ApiError, *, user, request) -> NoReturn:
+    """Record ``user``'s refused attempt at ``action`` in the audit trail, and raise it."""
+    trail.record(
+        actor=user,
+        action=action,
+        target=document,
+        request=request,
+        outcome=Outcome.REFUSED,
+        details={"reason": refusal.message, "code": refusal.code},
+    )
+    raise refusal
 
 
 def _locked(document: Document) -> Document:
@@ -244,6 +250,23 @@ def share(document: Document, *, users, groups, user, request=None) -> Document:
         _done(
             locked,
             "share",
+            user=user,
+            request=request,
+            details={"users": [u.username for u in users], "groups": [g.name for g in groups]},
+        )
+    return locked
+
+
+def unshare(document: Document, *, users, groups, user, request=None) -> Document:
+    """Take a share back: those users and groups no longer read the document through it."""
+    check(document, "unshare", user=user, request=request)
+    with transaction.atomic():
+        locked = _locked(document)
+        locked.shared_with_users.remove(*users)
+        locked.shared_with_groups.remove(*groups)
+        _done(
+            locked,
+            "unshare",
             user=user,
             request=request,
             details={"users": [u.username for u in users], "groups": [g.name for g in groups]},

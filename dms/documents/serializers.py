@@ -147,3 +147,10 @@ class HistoryEntrySerializer(serializers.ModelSerializer):
             "content_sha256",
             "details",
         ]
+
+
+class RedactedHistoryEntrySerializer(HistoryEntrySerializer):
+    """The history as anyone but records officers and administrators sees it."""
+
+    class Meta(HistoryEntrySerializer.Meta):
+        fields = [f for f in HistoryEntrySerializer.Meta.fields if f != "client_address"]

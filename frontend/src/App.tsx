@@ -10,6 +10,7 @@ import { Spinner } from './components/ui';
 // both load on demand so the first page stays small.
 const DocumentPage = lazy(() => import('./pages/DocumentPage'));
 const UploadPage = lazy(() => import('./pages/UploadPage'));
+const AccountPage = lazy(() => import('./pages/AccountPage'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -66,6 +67,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   let page;
   if (pathname === '/' || pathname === '/search') page = <SearchPage />;
   else if (pathname === '/upload') page = <UploadPage />;
+  else if (pathname === '/account') page = <AccountPage />;
   else if (documentMatch) page = <DocumentPage id={documentMatch.id} key={documentMatch.id} />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
@@ -95,6 +97,9 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           </nav>
           <div className="app-header__tools">
             <span className="user-name">{t('auth.signedInAs', { name: me.display_name || me.username })}</span>
+            <Link to="/account" className="button button--ghost" aria-current={pathname === '/account' ? 'page' : undefined}>
+              {t('nav.account')}
+            </Link>
             <button
               type="button"
               className="button button--ghost lang-switch"

@@ -57,3 +57,74 @@ describe('api()', () => {
     }
   });
 });
+
+describe('signing in', () => {
+  it('fetches a CSRF cookie first and sends its token with the login (the server requires it)', async () => {
+    const { login } = await import('../src/lib/api');
+    const original = globalThis.fetch;
+    const sent: { path: string; csrf: string | null }[] = [];
+    document.cookie = 'csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/';
+    try {
+      globalThis.fetch = (async (path: string, init?: RequestInit) => {
+        const headers = new Headers(init?.headers);
+        sent.push({ path, csrf: headers.get('X-CSRFToken') });
+        if (path === '/api/auth/csrf/') {
+          document.cookie = 'csrftoken=fresh-token; path=/';
+          return { ok: true, status: 204, headers: new Headers() } as unknown as Response;
+        }
+        return {
+          ok: true,
+          status: 200,
+          headers: new Headers({ 'content-type': 'application/json' }),
+          json: async () => ({ id: 1, username: 'tanaka' }),
+        } as unknown as Response;
+      }) as typeof fetch;
+      await login('tanaka', 'pw');
+      expect(sent).toEqual([
+        { path: '/api/auth/csrf/', csrf: null },
+        { path: '/api/auth/login/', csrf: 'fresh-token' },
+      ]);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+  it('shows the sign-in limit in the current language', () => {
+    const body = {
+      error: 'login_throttled',
+      message: 'ログインの失敗が続いたため、一時的にログインできません。約15分後に再度お試しください。',
+      message_en: 'Too many failed sign-in attempts. Please try again in about 15 minutes.',
+      retry_after: 900,
+    };
+    const error = new ApiError(429, body, 'login_throttled');
+    expect(errorMessage(error, 'ja')).toContain('約15分後');
+    expect(errorMessage(error, 'en')).toContain('about 15 minutes');
+  });
+});
+
+describe('an ended session', () => {
+  it('sends the person to the login page when the API says nobody is signed in', async () => {
+    const { api, setUnauthorizedHandler } = await import('../src/lib/api');
+    const original = globalThis.fetch;
+    let called = 0;
+    setUnauthorizedHandler(() => (called += 1));
+    const answer = (status: number, body: unknown) =>
+      (async () =>
+        ({
+          ok: false,
+          status,
+          headers: new Headers({ 'content-type': 'application/json' }),
+          json: async () => body,
+        }) as unknown as Response) as typeof fetch;
+    try {
+      globalThis.fetch = answer(403, { error: 'not_authenticated', message: 'ログインしてください。', message_en: 'Please sign in.' });
+      await expect(api('/api/documents/')).rejects.toBeInstanceOf(ApiError);
+      expect(called).toBe(1);
+      globalThis.fetch = answer(403, { error: 'not_allowed', message: 'この操作の権限がありません。', message_en: 'You may not do this.' });
+      await expect(api('/api/documents/1/')).rejects.toBeInstanceOf(ApiError);
+      expect(called).toBe(1); // a refusal for a signed-in person is not a logout
+    } finally {
+      globalThis.fetch = original;
+      setUnauthorizedHandler(null);
+    }
+  });
+});

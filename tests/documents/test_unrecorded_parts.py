@@ -26,8 +26,12 @@ def left_in_store(keys: list[str]) -> list[str]:
 def session_client(csrf: bool) -> tuple[APIClient, dict]:
     """tanaka signed in through the web app's login; headers with the CSRF token or none."""
     client = APIClient(enforce_csrf_checks=True)
+    client.get("/api/auth/csrf/")  # as the web app does before it signs in
     login = client.post(
-        "/api/auth/login/", {"username": "tanaka", "password": "kiroku-test-pw"}, format="json"
+        "/api/auth/login/",
+        {"username": "tanaka", "password": "kiroku-test-pw"},
+        format="json",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
     assert login.status_code == 200
     token = client.cookies["csrftoken"].value

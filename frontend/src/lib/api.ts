@@ -98,7 +98,8 @@ export interface HistoryEntry {
   actor: string;
   action: string;
   outcome: string;
-  client_address: string | null;
+  /** Only in the full audit view (records officers and administrators). */
+  client_address?: string | null;
   content_sha256: string;
   details: Record<string, unknown>;
 }
@@ -280,9 +281,12 @@ export async function api<T>(
   return data as T;
 }
 
-/** 401/403 from DRF because nobody is signed in (not a refusal for a signed-in person). */
+/** 401/403 because nobody is signed in (not a refusal for a signed-in person). */
 function isUnauthenticated(data: unknown): boolean {
-  if (!isRecord(data) || typeof data.detail !== 'string') return false;
+  if (!isRecord(data)) return false;
+  // The API's error codes (a session ended by a password change, an expired token)
+  if (data.error === 'not_authenticated' || data.error === 'authentication_failed') return true;
+  if (typeof data.detail !== 'string') return false;
   return /認証情報|credentials|not authenticated|ログイン/i.test(data.detail);
 }
 
@@ -290,6 +294,17 @@ export const getMe = () => api<Me>('/api/auth/me/', { quiet401: true });
 export const login = (username: string, password: string) =>
   api<Me>('/api/auth/login/', { method: 'POST', body: { username, password }, quiet401: true });
 export const logout = () => api<null>('/api/auth/logout/', { method: 'POST', quiet401: true });
+/** An API token of the signed-in user: only its first characters are ever shown again. */
+export interface ApiToken {
+  token_key: string;
+  created: string;
+  expiry: string;
+  current: boolean;
+}
+export const getTokens = () => api<ApiToken[]>('/api/auth/tokens/');
+export const revokeToken = (tokenKey: string) =>
+  api<null>(`/api/auth/tokens/${encodeURIComponent(tokenKey)}/`, { method: 'DELETE' });
+export const revokeAllTokens = () => api<null>('/api/auth/tokens/', { method: 'DELETE' });
 export const getDepartments = () => api<Department[]>('/api/departments/');
 export const getDocumentTypes = () => api<DocumentType[]>('/api/document-types/');
 export const search = (query: string, signal?: AbortSignal) => api<SearchResponse>(`/api/search/?${query}`, { signal });
