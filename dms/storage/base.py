@@ -230,6 +230,11 @@ class ObjectStore(Protocol):
         """Every version of ``key``, newest first (empty list if there is none)."""
         ...
 
+    def list_keys(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix`` that has a version, sorted; also keys whose
+        latest version is a delete marker (their older versions are still there)."""
+        ...
+
     def delete_version(self, key: str, version_id: str, *, bypass_governance: bool = False) -> None:
         """Delete one version for good; :class:`ObjectLocked` while retained or on hold."""
         ...

@@ -285,6 +285,18 @@ class LocalObjectStore:
             return False
         return True
 
+    def list_keys(self, prefix: str) -> list[str]:
+        # Keys are hashed into the layout, so this reads one sidecar per stored key: fine
+        # for rare scans (verify_audit), not for a request path.
+        keys = set()
+        for directory in self._objects.glob("*/*/*"):
+            for version_id in self._version_ids(directory)[:1]:
+                with contextlib.suppress(FileNotFoundError, ValueError):
+                    key = json.loads((directory / f"{version_id}.json").read_bytes())["key"]
+                    if key.startswith(prefix):
+                        keys.add(key)
+        return sorted(keys)
+
     def list_versions(self, key: str) -> list[ObjectInfo]:
         directory = self._key_dir(key)
         ids = self._version_ids(directory)

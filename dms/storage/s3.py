@@ -559,6 +559,20 @@ class S3ObjectStore:
             sha256=headers.get(SHA256_META),
         )
 
+    def list_keys(self, prefix: str) -> list[str]:
+        self._ensure_bucket()
+        # Listed with versions: a key hidden behind a delete marker still has its versions
+        with self._errors(prefix):
+            return sorted(
+                {
+                    obj.object_name
+                    for obj in self._client.list_objects(
+                        self.bucket, prefix=prefix, recursive=True, include_version=True
+                    )
+                    if not obj.is_delete_marker
+                }
+            )
+
     def list_versions(self, key: str) -> list[ObjectInfo]:
         validate_key(key)
         self._ensure_bucket()

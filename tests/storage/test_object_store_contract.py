@@ -483,3 +483,14 @@ def test_health_reports_ok(object_store):
     assert isinstance(health["version"], str) and health["version"]
     assert health["detail"]["versioning"] is True
     assert health["detail"]["object_lock"] is True
+
+
+def test_list_keys_names_every_key_under_a_prefix(object_store, key):
+    prefix = key.rsplit("/", 1)[0] + "/listed/"
+    for name in ("b.json", "a.json", "sub/c.json"):
+        object_store.put(prefix + name, b"{}")
+    object_store.put(prefix.rstrip("/") + "-not/d.json", b"{}")
+    assert object_store.list_keys(prefix) == [
+        prefix + n for n in ("a.json", "b.json", "sub/c.json")
+    ]
+    assert object_store.list_keys(prefix + "none/") == []
