@@ -9,6 +9,8 @@ import contextlib
 import hashlib
 import itertools
 import os
+import subprocess
+import sys
 import threading
 
 import psycopg
@@ -284,3 +286,24 @@ def test_the_apps_role_may_only_append_to_the_audit_tables(org):
     make_entries(org, 1)  # appending still works, through the head functions
     assert AuditHead.objects.get(id=1).sequence == 3
     assert trail.verify() == []
+
+
+# --- the key ------------------------------------------------------------------------------
+def _settings_in_a_fresh_process(**environ) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIROKU_AUDIT_KEY")}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "dms.settings", **environ},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_an_audit_key():
+    refused = _settings_in_a_fresh_process(KIROKU_SECRET_KEY="a-deployment-secret")
+    assert refused.returncode != 0 and "KIROKU_AUDIT_KEY" in refused.stderr
+    started = _settings_in_a_fresh_process(
+        KIROKU_SECRET_KEY="a-deployment-secret", KIROKU_AUDIT_KEY="an-audit-key"
+    )
+    assert started.returncode == 0, started.stderr
