@@ -10,7 +10,7 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
-RUN KIROKU_SECRET_KEY=build python manage.py collectstatic --noinput -v0
+RUN KIROKU_SECRET_KEY=build KIROKU_AUDIT_KEY=build python manage.py collectstatic --noinput -v0
 RUN useradd --system --home /var/lib/kiroku kiroku && mkdir -p /var/lib/kiroku \
  && chown kiroku /var/lib/kiroku
 USER kiroku

@@ -726,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
             KIROKU_S3_BUCKET=BENCH_BUCKET,
             KIROKU_UPLOAD_MAX_BYTES=str(max(2 * memory_size, 200 * MiB)),
             KIROKU_SECRET_KEY=secrets.token_urlsafe(50),
+            KIROKU_AUDIT_KEY=secrets.token_urlsafe(32),
             KIROKU_DEBUG="0",
             KIROKU_LOG_LEVEL="WARNING",
             BENCH_USER=BENCH_USER,

@@ -7,6 +7,8 @@ switches that backend to the real service.
 """
 
 import datetime as dt
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -63,6 +65,34 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_keys() -> list[str]:
+    """The audit chain's HMAC keys, newest first (older ones only verify old entries).
+
+    From ``KIROKU_AUDIT_KEY`` (comma-separated) or ``KIROKU_AUDIT_KEY_FILE`` (one per line).
+    The key must live outside the database: whoever holds it can rewrite the trail. A
+    deployment that sets its own secret key must set this one too; the embedded quick
+    start (``make run``) derives one from its generated secret key under var/.
+    """
+    keys = env_list("KIROKU_AUDIT_KEY", "")
+    if not keys and (key_file := env("KIROKU_AUDIT_KEY_FILE")):
+        try:
+            lines = Path(key_file).read_text().splitlines()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"KIROKU_AUDIT_KEY_FILE cannot be read: {exc}") from exc
+        keys = [line.strip() for line in lines if line.strip()]
+    if keys:
+        return keys
+    if env("KIROKU_SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "KIROKU_AUDIT_KEY (or KIROKU_AUDIT_KEY_FILE) must be set in production: the "
+            "audit trail's HMAC key, kept outside the database (see docs/security.md)"
+        )
+    return [hmac.new(SECRET_KEY.encode(), b"kiroku audit trail", hashlib.sha256).hexdigest()]
+
+
+AUDIT_KEYS = _audit_keys()
 DEBUG = env_bool("KIROKU_DEBUG", False)
 ALLOWED_HOSTS = env_list("KIROKU_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("KIROKU_CSRF_TRUSTED_ORIGINS", "")
@@ -182,6 +212,16 @@ OBJECT_STORE = {
     "BUCKET": env("KIROKU_S3_BUCKET", "kiroku"),
     "REGION": env("KIROKU_S3_REGION", "us-east-1"),
 }
+
+# --- Audit anchors: the chain's head, written daily and at each disposal to WORM storage -
+AUDIT_ANCHOR_PREFIX = "audit-anchors/"
+AUDIT_ANCHOR_RETENTION_MODE = env("KIROKU_AUDIT_ANCHOR_RETENTION_MODE", "COMPLIANCE").upper()
+AUDIT_ANCHOR_RETENTION_DAYS = env_int("KIROKU_AUDIT_ANCHOR_RETENTION_DAYS", 3653)  # 10 years
+AUDIT_ANCHOR_EVERY_HOURS = env_int("KIROKU_AUDIT_ANCHOR_EVERY_HOURS", 24)
+if AUDIT_ANCHOR_RETENTION_MODE not in {"COMPLIANCE", "GOVERNANCE"}:
+    raise ImproperlyConfigured("KIROKU_AUDIT_ANCHOR_RETENTION_MODE: COMPLIANCE or GOVERNANCE")
+if not 1 <= AUDIT_ANCHOR_EVERY_HOURS <= 24:
+    raise ImproperlyConfigured("KIROKU_AUDIT_ANCHOR_EVERY_HOURS must be 1 to 24 (at least daily)")
 
 # --- Search: embedded index under var/index unless KIROKU_SEARCH_URL is set ----------------
 SEARCH = {

@@ -28,6 +28,8 @@ PG_PORT=55432
 PG_USER=kiroku
 PG_PASSWORD=kiroku
 PG_DB=kiroku
+PG_AUDIT_OWNER=kiroku_audit_owner # owns the audit tables (manage.py secure_audit)
+PG_AUDIT_OWNER_PASSWORD=kiroku-audit
 ES_PORT=59200
 ES_TRANSPORT_PORT=59300
 OS_PORT=59201
@@ -180,6 +182,7 @@ cmd_status() {
 cmd_env() {
   cat <<EOF
 export DATABASE_URL=postgres://$PG_USER:$PG_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB
+export KIROKU_AUDIT_OWNER_URL=postgres://$PG_AUDIT_OWNER:$PG_AUDIT_OWNER_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB
 export KIROKU_ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT
 export KIROKU_OPENSEARCH_URL=http://127.0.0.1:$OS_PORT
 export KIROKU_SEARCH_URL=http://127.0.0.1:$OS_PORT

@@ -5,11 +5,15 @@ stops at once, before any test, if a real service is not configured or not reach
 green run always means the real services were exercised.
 """
 
+import io
 import os
 import secrets
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
 from dms.storage import build_object_store
 from tests import services
@@ -53,3 +57,55 @@ def s3_bucket():
     grant_governance_bypass(client, bucket)
     yield bucket
     empty_bucket(client, bucket)
+
+
+# --- the audit tables, owned by their own role on PostgreSQL, as in production ----------
+_audit_tables = {"secured": False}
+
+
+def _secure_audit_tables() -> None:
+    if connection.vendor == "postgresql" and not _audit_tables["secured"]:
+        if not os.environ.get("KIROKU_AUDIT_OWNER_URL"):
+            pytest.fail(
+                "KIROKU_AUDIT_OWNER_URL is unset: the audit owner role the PostgreSQL tests "
+                f"need; {services.HOW_TO_START}",
+                pytrace=False,
+            )
+        call_command("secure_audit", stdout=io.StringIO())
+        _audit_tables["secured"] = True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as ``secure_audit`` leaves production: the app only appends."""
+    _secure_audit_tables()
+
+
+@pytest.fixture(autouse=True)
+def _audit_tables_secured(request):
+    """Every test runs with the audit tables secured. A transactional test's teardown
+    flushes (TRUNCATEs) every table, which the app's role may not do to the audit tables:
+    they are given back just before, and secured again for the next test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+    )
+    if connection.vendor != "postgresql" or not transactional:
+        if marker:
+            _secure_audit_tables()
+        yield
+        return
+    _secure_audit_tables()
+    request.getfixturevalue("transactional_db")  # set up first, so torn down after us
+    yield
+    call_command("secure_audit", "--release", stdout=io.StringIO())
+    _audit_tables["secured"] = False
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchors_of_this_test(settings):
+    """Anchors under a prefix of each test's own (the S3 bucket is shared by the session),
+    in GOVERNANCE mode for a day, so that the session's bucket can be emptied."""
+    settings.AUDIT_ANCHOR_PREFIX = f"audit-anchors-{uuid.uuid4().hex[:12]}/"
+    settings.AUDIT_ANCHOR_RETENTION_MODE = "GOVERNANCE"
+    settings.AUDIT_ANCHOR_RETENTION_DAYS = 1

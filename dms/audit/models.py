@@ -1,10 +1,15 @@
 import hashlib
+import hmac
 import json
 
 from django.core.exceptions import ValidationError
 from django.db import models
 
 GENESIS = "0" * 64
+# How an entry's hash is made. Entries keep the version they were written with, so entries
+# from before the key keep verifying as they were; a chain never goes back to plain SHA-256.
+PLAIN_SHA256 = 1  # before issue #11: anyone with database access could recompute it
+HMAC_SHA256 = 2  # keyed with an audit key from outside the database (dms.audit.keys)
 
 
 class Outcome(models.TextChoices):
@@ -29,6 +34,8 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    hash_version = models.PositiveSmallIntegerField(default=PLAIN_SHA256)
+    key_id = models.CharField(max_length=32, blank=True)  # which audit key (HMAC_SHA256)
 
     HASHED_FIELDS = (
         "sequence",
@@ -60,10 +67,21 @@ class AuditEntry(models.Model):
     def delete(self, *args, **kwargs):
         raise ValidationError("監査証跡は削除できません (audit entries are append-only).")
 
-    def compute_hash(self) -> str:
-        payload = {name: getattr(self, name) for name in self.HASHED_FIELDS}
-        canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+    def canonical(self) -> bytes:
+        names = self.HASHED_FIELDS
+        if self.hash_version != PLAIN_SHA256:
+            names = (*names, "hash_version", "key_id")
+        payload = {name: getattr(self, name) for name in names}
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return text.encode()
+
+    def compute_hash(self, key: bytes | None = None) -> str:
+        """This entry's hash: HMAC-SHA256 with ``key``, or plain SHA-256 for old entries."""
+        if self.hash_version == PLAIN_SHA256:
+            return hashlib.sha256(self.canonical()).hexdigest()
+        if self.hash_version != HMAC_SHA256 or key is None:
+            raise ValueError(f"cannot hash entry #{self.sequence}: version or key unknown")
+        return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
 
 
 class AuditHead(models.Model):

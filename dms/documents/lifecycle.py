@@ -21,12 +21,12 @@ from typing import NoReturn
 from django.db import transaction
 from django.utils import timezone
 
-from dms.audit import trail
+from dms.audit import anchors, trail
 from dms.audit.models import Outcome
 from dms.documents import events, ingest, permissions
 from dms.documents.models import Document, Source, Status, Version
 from dms.errors import ApiError
-from dms.storage import ObjectNotFound, get_object_store
+from dms.storage import ObjectNotFound, ObjectStoreError, get_object_store
 
 logger = logging.getLogger(__name__)
 
@@ -468,7 +468,19 @@ def destroy(document: Document, *, decision: str, user, request=None) -> Documen
                 "versions": {str(v.number): v.blob.sha256 for v in versions},
             },
         )
+        # Every disposal is anchored in WORM storage once it is committed (issue #11).
+        transaction.on_commit(_anchor_disposal)
     return locked
+
+
+def _anchor_disposal() -> None:
+    from dms.audit.tasks import anchor_audit_head
+
+    try:
+        anchors.anchor_head("destroy")
+    except ObjectStoreError as exc:  # the store is down: the queue retries it
+        logger.warning("disposal not anchored now, queued: %s", exc)
+        anchor_audit_head.enqueue("destroy")
 
 
 def _stored_keys_only_this_document_uses(document, versions) -> list[str]:

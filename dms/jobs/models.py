@@ -43,3 +43,14 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path} [{self.status}] attempt {self.attempts}/{self.max_attempts}"
+
+
+class PeriodicSchedule(models.Model):
+    """When a periodic task (``dms.jobs.schedule.every``) is next due; one row per task."""
+
+    name = models.CharField(max_length=255, primary_key=True)  # the task's module path
+    next_run_at = models.DateTimeField()
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} next at {self.next_run_at.isoformat()}"

@@ -6,21 +6,23 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
 from datetime import timedelta
 
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskContext, task_backends
 from django_tasks.utils import get_module_path, normalize_json
 
-from dms.jobs import PermanentError
+from dms.jobs import PermanentError, schedule
 from dms.jobs.models import Job, JobStatus
 from dms.jobs.registry import give_up_handler
 
 logger = logging.getLogger(__name__)
+SCHEDULE_CHECK_SECONDS = 30  # how often each worker looks for a due periodic task
 
 
 def default_worker_id() -> str:
@@ -35,11 +37,15 @@ class Worker:
         queues=("default",),
         worker_id=None,
         recycle_connections: bool = False,
+        run_schedules: bool = False,
     ):
         self.backend = task_backends[backend_alias]
         # A long-running worker drops broken or expired connections between jobs, as a
         # request handler does; tests run inside a transaction and must keep theirs.
         self.recycle_connections = recycle_connections
+        # Long-running workers also enqueue periodic tasks (dms.jobs.schedule) when due.
+        self.run_schedules = run_schedules
+        self._schedules_checked_at = float("-inf")
         self.queues = list(queues)
         self.worker_id = worker_id or default_worker_id()
         self.stopping = threading.Event()
@@ -154,6 +160,7 @@ class Worker:
         """Run jobs until stopped (or, with ``until_empty``, until none is due)."""
         done = 0
         while not self.stopping.is_set():
+            self._enqueue_due_schedules()
             if self.run_one():
                 done += 1
             elif until_empty:
@@ -161,6 +168,17 @@ class Worker:
             else:
                 self.stopping.wait(poll_interval)
         return done
+
+    def _enqueue_due_schedules(self) -> None:
+        if not self.run_schedules:
+            return
+        if time.monotonic() - self._schedules_checked_at < SCHEDULE_CHECK_SECONDS:
+            return
+        self._schedules_checked_at = time.monotonic()
+        try:
+            schedule.enqueue_due()
+        except DatabaseError as exc:  # the database is down: jobs cannot run either
+            logger.warning("periodic tasks not checked: %s", exc)
 
 
 class _Heartbeat:

@@ -83,6 +83,22 @@ BEGIN
 END
 \$\$;
 EOF
+  # The audit tables' own owner (docs/security.md): a member of the app's role so that it
+  # can take over the tables the app's migrations create (`manage.py secure_audit`); the
+  # app's role is never a member of it.
+  postgres_psql <<EOF
+DO \$\$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_AUDIT_OWNER') THEN
+    CREATE ROLE "$PG_AUDIT_OWNER" LOGIN PASSWORD '$PG_AUDIT_OWNER_PASSWORD';
+  ELSE
+    ALTER ROLE "$PG_AUDIT_OWNER" LOGIN NOCREATEDB NOCREATEROLE PASSWORD '$PG_AUDIT_OWNER_PASSWORD';
+  END IF;
+END
+\$\$;
+GRANT "$PG_USER" TO "$PG_AUDIT_OWNER";
+REVOKE "$PG_AUDIT_OWNER" FROM "$PG_USER";
+EOF
   if [[ -z $(postgres_psql -At -c "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'") ]]; then
     log "postgres: creating database $PG_DB"
     postgres_psql -c "CREATE DATABASE \"$PG_DB\" OWNER \"$PG_USER\" ENCODING 'UTF8' TEMPLATE template0"

@@ -42,6 +42,7 @@ def environment(var_dir: Path) -> dict[str, str]:
     env.update(
         KIROKU_VAR_DIR=str(var_dir),
         KIROKU_SECRET_KEY=secrets.token_urlsafe(40),
+        KIROKU_AUDIT_KEY=secrets.token_urlsafe(32),
         KIROKU_JOB_BACKOFF_SECONDS="1",
         KIROKU_DEBUG="0",
         PYTHONUNBUFFERED="1",

@@ -25,7 +25,10 @@ def _compose_environment(tmp_path) -> dict[str, str]:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     required = {
         "KIROKU_SECRET_KEY": secrets.token_urlsafe(50),
+        "KIROKU_AUDIT_KEY": secrets.token_urlsafe(32),
         "MINIO_ROOT_PASSWORD": secrets.token_urlsafe(20),
+        "POSTGRES_ADMIN_PASSWORD": secrets.token_urlsafe(20),
+        "POSTGRES_AUDIT_OWNER_PASSWORD": secrets.token_urlsafe(20),
         "KIROKU_ALLOWED_HOSTS": "kiroku.example.lg.jp",
     }
 

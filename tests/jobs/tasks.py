@@ -31,3 +31,9 @@ GAVE_UP: list = []
 @on_give_up(always_fails)
 def record_give_up(args, kwargs, error):
     GAVE_UP.append((args, error))
+
+
+@task()
+def add_nothing() -> int:
+    """A periodic task for the schedule tests."""
+    return 0

@@ -22,6 +22,7 @@ class Command(BaseCommand):
             queues=queues or sorted(task_backends[backend].queues),
             worker_id=worker_id,
             recycle_connections=True,
+            run_schedules=True,
         )
 
         def stop(signum, frame):  # finish the current job, then leave
