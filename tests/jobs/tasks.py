@@ -6,6 +6,7 @@ from pathlib import Path
 from django_tasks import task
 
 from dms.jobs import on_give_up
+from dms.jobs.retry import RetryPolicy, retry_policy
 
 
 @task()
@@ -31,3 +32,19 @@ GAVE_UP: list = []
 @on_give_up(always_fails)
 def record_give_up(args, kwargs, error):
     GAVE_UP.append((args, error))
+
+
+FLAKY_CALLS: list = []
+
+
+@task()
+def fails_until(succeed_on: int) -> int:
+    """Fails on each call before the ``succeed_on``-th (an outage that ends)."""
+    FLAKY_CALLS.append(1)
+    if len(FLAKY_CALLS) < succeed_on:
+        raise ConnectionError("engine unreachable")
+    return len(FLAKY_CALLS)
+
+
+# Its own policy: more attempts than the backend's three, with a slower, capped backoff.
+retry_policy(fails_until, RetryPolicy(max_attempts=6, backoff_seconds=5, backoff_max_seconds=12))
