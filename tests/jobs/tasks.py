@@ -48,3 +48,22 @@ def fails_until(succeed_on: int) -> int:
 
 # Its own policy: more attempts than the backend's three, with a slower, capped backoff.
 retry_policy(fails_until, RetryPolicy(max_attempts=6, backoff_seconds=5, backoff_max_seconds=12))
+
+
+@task()
+def ocr_image(path: str) -> int:
+    """One long Tesseract run, as processing makes per page."""
+    from django.conf import settings
+
+    from ocr import tesseract
+
+    result = tesseract.run(
+        path,
+        lang="jpn",
+        psm=3,
+        dpi=300,
+        timeout=300,
+        text_layer=False,
+        command=settings.TESSERACT_CMD,
+    )
+    return len(result.words)
