@@ -238,8 +238,10 @@ class DocumentViewSet(
             except ingest.IngestError as exc:
                 results.append({"filename": upload.name, **exc.as_body()})
                 failures.append(exc)
-        if failures and len(failures) == len(results) and all(
-            failure.status_code == 503 for failure in failures
+        if (
+            failures
+            and len(failures) == len(results)
+            and all(failure.status_code == 503 for failure in failures)
         ):  # nothing accepted because a service is down: the request failed, not the files
             return Response({**failures[0].as_body(), "results": results}, status=503)
         accepted = all("id" in result for result in results)
