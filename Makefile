@@ -33,10 +33,12 @@ run: install frontend
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_admin
 	@echo "Kiroku: http://$(HOST):$(PORT)/  (API docs /api/docs/, health /api/health/)"
+	@mkdir -p var
 	@bash -c '$(PY) manage.py run_worker & worker=$$!; \
 	  $(PY) manage.py watch_scanner_folder & scanner=$$!; \
 	  trap "kill $$worker $$scanner 2>/dev/null; wait" EXIT; \
 	  .venv/bin/gunicorn dms.wsgi --bind $(HOST):$(PORT) --workers 2 --timeout 600 \
+	    --control-socket var/gunicorn-$(PORT).ctl \
 	    --access-logfile - --error-logfile -'
 
 # The whole suite against the real services (started here), then the embedded backends.

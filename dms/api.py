@@ -5,20 +5,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dms.health import OK, run_probes
+from dms.health import DOWN, overall_status, run_probes
 
 
 class HealthView(APIView):
-    """Each backend with its status and version; 503 when any is down."""
+    """Each backend with its status and version; 503 when any is down (200 when degraded)."""
 
     permission_classes = [AllowAny]  # load balancers and operators call it unauthenticated
 
     @extend_schema(responses={200: dict, 503: dict})
     def get(self, request):
         results = run_probes()
-        healthy = all(result.status == OK for result in results.values())
+        status = overall_status(results)
         body = {
-            "status": OK if healthy else "down",
+            "status": status,
             "services": {name: result.as_dict() for name, result in results.items()},
         }
-        return Response(body, status=200 if healthy else 503)
+        return Response(body, status=503 if status == DOWN else 200)

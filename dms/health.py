@@ -6,6 +6,12 @@ queue), ``search`` and the rest add theirs from ``AppConfig.ready()`` through
 :func:`register_probe`, so this module imports none of them. ``GET /api/health/`` and
 ``manage.py check_services`` both report :func:`run_probes`: the core services first, in
 the order of :data:`CORE_PROBES`, then the others in the order they were registered.
+
+Three states: ``ok``; ``down`` when a backend does not answer (``/api/health/`` answers
+503, ``check_services`` exits non-zero); ``degraded`` when every backend answers but work
+is backing up, e.g. jobs failing and waiting for their retry (200 with
+``"status": "degraded"``: the app serves requests, so a load balancer must keep it, while
+monitoring should alert; ``check_services`` prints a warning and exits 0).
 """
 
 from __future__ import annotations
@@ -18,12 +24,13 @@ from django.conf import settings
 from django.db import connection
 
 OK = "ok"
+DEGRADED = "degraded"
 DOWN = "down"
 
 
 @dataclass
 class ProbeResult:
-    status: str  # OK or DOWN
+    status: str  # OK, DEGRADED or DOWN
     backend: str  # which implementation answers, e.g. "postgresql", "s3", "opensearch"
     version: str = ""
     detail: str = ""  # for a person: what is wrong, or what was found
@@ -61,6 +68,14 @@ def run_probes() -> dict[str, ProbeResult]:
         result.elapsed_ms = round((time.monotonic() - started) * 1000, 1)
         results[name] = result
     return results
+
+
+def overall_status(results: dict[str, ProbeResult]) -> str:
+    """The worst of the probes' states: DOWN over DEGRADED over OK."""
+    states = {result.status for result in results.values()}
+    if states - {OK, DEGRADED}:
+        return DOWN
+    return DEGRADED if DEGRADED in states else OK
 
 
 def _listing_rank(name: str) -> int:

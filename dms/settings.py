@@ -251,7 +251,7 @@ TASKS = {
         # unless told otherwise (run_worker --queue).
         "QUEUES": ["default", "search"],
         "OPTIONS": {
-            "LEASE_SECONDS": env_int("KIROKU_JOB_LEASE_SECONDS", 300),
+            "LEASE_SECONDS": env_int("KIROKU_JOB_LEASE_SECONDS", 30),
             "MAX_ATTEMPTS": env_int("KIROKU_JOB_MAX_ATTEMPTS", 3),
             "BACKOFF_SECONDS": env_int("KIROKU_JOB_BACKOFF_SECONDS", 10),
         },

@@ -7,14 +7,21 @@ from ``os.environ``. A worker that runs pages in threads, sets ``OMP_THREAD_LIMI
 Tesseract only and kills a hanging page needs none of that global state, so this module
 runs the ``tesseract`` binary itself (same command line as pytesseract builds) and parses
 its TSV output.
+
+On Linux each Tesseract process is told by the kernel to die with the process that
+started it (``PR_SET_PDEATHSIG``): a worker killed with ``kill -9`` mid-page cannot clean
+up, and an orphaned Tesseract would otherwise keep a core busy until its page is done.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
+import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +74,43 @@ def _environment() -> dict[str, str]:
     return env
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+_prctl = _load_prctl()  # looked up once: the child after fork only calls it
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has the kernel SIGKILL the child when its parent dies.
+
+    The signal comes when the *thread* that started the child ends; the caller's thread
+    waits for the child in ``communicate``, so it outlives it unless the process dies.
+    """
+    if _prctl is None:
+        return None
+    parent = os.getpid()
+    prctl = _prctl
+
+    def setup() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call: nobody to wait for us
+            os._exit(1)
+
+    return setup
+
+
 def _execute(args: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
     # A process group of its own, so that a timeout kills whatever the command started.
     proc = subprocess.Popen(
@@ -76,6 +120,9 @@ def _execute(args: list[str], timeout: float) -> subprocess.CompletedProcess[byt
         stderr=subprocess.PIPE,
         env=_environment(),
         start_new_session=True,
+        # Runs between fork and exec while other threads may hold locks: it only calls
+        # the prctl looked up beforehand (no import, no I/O), which is safe there.
+        preexec_fn=_die_with_parent(),
     )
     try:
         stdout, stderr = proc.communicate(timeout=timeout)

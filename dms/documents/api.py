@@ -267,7 +267,7 @@ class DocumentViewSet(
         except Exception:
             _discard_all(uploads)
             raise
-        results = []
+        results, failures = [], []
         for upload in uploads:
             try:
                 document = self._accept(request, upload, department, options)
@@ -281,6 +281,13 @@ class DocumentViewSet(
                 )
             except ingest.IngestError as exc:
                 results.append({"filename": upload.name, **exc.as_body()})
+                failures.append(exc)
+        if (
+            failures
+            and len(failures) == len(results)
+            and all(failure.status_code == 503 for failure in failures)
+        ):  # nothing accepted because a service is down: the request failed, not the files
+            return Response({**failures[0].as_body(), "results": results}, status=503)
         accepted = all("id" in result for result in results)
         return Response({"results": results}, status=201 if accepted else 207)
 

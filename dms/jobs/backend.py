@@ -12,6 +12,7 @@ from django_tasks.signals import task_enqueued
 from django_tasks.utils import normalize_json
 
 from dms.jobs.models import Job
+from dms.jobs.retry import policy_for
 
 
 class DatabaseBackend(BaseTaskBackend):
@@ -21,7 +22,9 @@ class DatabaseBackend(BaseTaskBackend):
 
     def __init__(self, alias: str, params: dict) -> None:
         super().__init__(alias, params)
-        self.lease_seconds = float(self.options.get("LEASE_SECONDS", 300))
+        # Short, so that the job of a worker that died is taken over within a minute; the
+        # worker's heartbeat renews it every third of its length however long the job runs.
+        self.lease_seconds = float(self.options.get("LEASE_SECONDS", 30))
         self.max_attempts = int(self.options.get("MAX_ATTEMPTS", 3))
         self.backoff_seconds = float(self.options.get("BACKOFF_SECONDS", 10))
         self.backoff_max_seconds = float(self.options.get("BACKOFF_MAX_SECONDS", 600))
@@ -37,7 +40,7 @@ class DatabaseBackend(BaseTaskBackend):
             args=normalize_json(args),
             kwargs=normalize_json(kwargs),
             run_after=task.run_after or timezone.now(),
-            max_attempts=self.max_attempts,
+            max_attempts=policy_for(task.module_path, self).max_attempts,
         )
         result = self.to_result(job, task)
         task_enqueued.send(type(self), task_result=result)
@@ -50,9 +53,10 @@ class DatabaseBackend(BaseTaskBackend):
             raise TaskResultDoesNotExist(result_id) from exc
         return self.to_result(job, import_string(job.task_path))
 
-    def retry_delay(self, attempts: int) -> float:
-        """Seconds to wait before attempt ``attempts + 1``: exponential, capped."""
-        return min(self.backoff_seconds * 2 ** max(attempts - 1, 0), self.backoff_max_seconds)
+    def retry_delay(self, attempts: int, task_path: str = "") -> float:
+        """Seconds to wait before attempt ``attempts + 1``: exponential, capped, by the
+        task's retry policy (:mod:`dms.jobs.retry`) or the backend's options."""
+        return policy_for(task_path, self).delay(attempts)
 
     def to_result(self, job: Job, task) -> TaskResult:
         status = {

@@ -20,6 +20,7 @@ from django_tasks.utils import get_module_path, normalize_json
 from dms.jobs import PermanentError, schedule
 from dms.jobs.models import Job, JobStatus
 from dms.jobs.registry import give_up_handler
+from dms.jobs.retry import KEPT_ERRORS
 
 logger = logging.getLogger(__name__)
 SCHEDULE_CHECK_SECONDS = 30  # how often each worker looks for a due periodic task
@@ -130,10 +131,10 @@ class Worker:
         message = str(exc) or type(exc).__name__
         logger.warning("job %s failed on attempt %s: %s", job.id, job.attempts, message)
         with transaction.atomic():
-            job.errors = [*job.errors, error]
+            job.errors = [*job.errors, error][-KEPT_ERRORS:]
             job.last_error = message
             if job.attempts < job.max_attempts and not isinstance(exc, PermanentError):
-                delay = self.backend.retry_delay(job.attempts)
+                delay = self.backend.retry_delay(job.attempts, job.task_path)
                 self._owned(job).update(
                     status=JobStatus.READY,
                     run_after=timezone.now() + timedelta(seconds=delay),
@@ -200,8 +201,14 @@ class _Heartbeat:
         lease = self.worker.backend.lease_seconds
         try:
             while not self.done.wait(lease / 3):
-                self.worker._owned(self.job).update(
-                    lease_expires_at=timezone.now() + timedelta(seconds=lease)
-                )
+                try:
+                    self.worker._owned(self.job).update(
+                        lease_expires_at=timezone.now() + timedelta(seconds=lease)
+                    )
+                except Exception as exc:
+                    # A database blip must not end the heartbeat: with a short lease, one
+                    # missed renewal is survivable, a dead heartbeat thread is not.
+                    logger.warning("job %s: lease renewal failed: %s", self.job.id, exc)
+                    connection.close()  # reconnect on the next beat
         finally:
             connection.close()  # this thread's own connection

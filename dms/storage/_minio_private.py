@@ -11,6 +11,12 @@ server, so an upgrade fails there first and names what to re-check.
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
 from minio import Minio
 from minio.datatypes import Part
 from minio.helpers import genheaders, md5sum_hash
@@ -130,3 +136,99 @@ def complete_multipart_upload(
 def abort_multipart_upload(client: Minio, bucket: str, key: str, upload_id: str) -> None:
     """Drop an upload and the parts already sent."""
     client._abort_multipart_upload(bucket, key, upload_id)
+
+
+# --- listings the SDK cannot parse or page ----------------------------------------------
+# Parsed here with ElementTree, namespace-agnostic, and with timestamps of any precision:
+# versitygw writes nanoseconds (``2026-12-04T16:13:33.618971189Z``) in a delete marker's
+# LastModified, which minio's parser (``%Y-%m-%dT%H:%M:%S.%fZ``) rejects with ValueError.
+
+
+@dataclass(frozen=True)
+class ListedVersion:
+    key: str
+    version_id: str
+    is_latest: bool
+    is_delete_marker: bool
+
+
+@dataclass(frozen=True)
+class IncompleteUpload:
+    key: str
+    upload_id: str
+    initiated: datetime | None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _text(element: ET.Element, name: str) -> str:
+    for child in element:
+        if _local(child.tag) == name:
+            return child.text or ""
+    return ""
+
+
+def parse_s3_time(value: str) -> datetime | None:
+    """An S3 timestamp with any number of fractional digits (Python keeps six)."""
+    if not value:
+        return None
+    value = re.sub(r"(\.\d{6})\d+", r"\1", value.strip()).replace("Z", "+00:00")
+    return datetime.fromisoformat(value)
+
+
+def list_object_versions(client: Minio, bucket: str, prefix: str) -> Iterator[ListedVersion]:
+    """Every version and delete marker under ``prefix``, page after page.
+
+    ``Minio.list_objects(include_version=True)`` raises ValueError on versitygw's delete
+    markers (see above), so the ``ListObjectVersions`` answer is read here.
+    """
+    markers: dict[str, str] = {}
+    while True:
+        root = ET.fromstring(
+            client._execute(
+                "GET", bucket, query_params={"versions": "", "prefix": prefix, **markers}
+            ).data
+        )
+        for element in root:
+            kind = _local(element.tag)
+            if kind in ("Version", "DeleteMarker"):
+                yield ListedVersion(
+                    key=_text(element, "Key"),
+                    version_id=_text(element, "VersionId"),
+                    is_latest=_text(element, "IsLatest").lower() == "true",
+                    is_delete_marker=kind == "DeleteMarker",
+                )
+        if _text(root, "IsTruncated").lower() != "true":
+            return
+        markers = {
+            "key-marker": _text(root, "NextKeyMarker"),
+            "version-id-marker": _text(root, "NextVersionIdMarker"),
+        }
+
+
+def list_multipart_uploads(client: Minio, bucket: str) -> Iterator[IncompleteUpload]:
+    """Every multipart upload begun in ``bucket`` and neither completed nor aborted.
+
+    The SDK has no public call for it; its private ``_list_multipart_uploads`` stores the
+    next upload-id marker under a misspelt attribute, so it cannot page.
+    """
+    markers: dict[str, str] = {}
+    while True:
+        root = ET.fromstring(
+            client._execute("GET", bucket, query_params={"uploads": "", **markers}).data
+        )
+        for element in root:
+            if _local(element.tag) == "Upload":
+                yield IncompleteUpload(
+                    key=_text(element, "Key"),
+                    upload_id=_text(element, "UploadId"),
+                    initiated=parse_s3_time(_text(element, "Initiated")),
+                )
+        if _text(root, "IsTruncated").lower() != "true":
+            return
+        markers = {
+            "key-marker": _text(root, "NextKeyMarker"),
+            "upload-id-marker": _text(root, "NextUploadIdMarker"),
+        }

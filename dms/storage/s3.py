@@ -547,19 +547,20 @@ class S3ObjectStore:
         validate_key(key)
         self._ensure_bucket()
         with self._errors(key):
+            # Not Minio.list_objects: it fails on versitygw's delete markers (the adapter
+            # module says why); delete markers are no versions of the content anyway.
             listed = [
-                obj
-                for obj in self._client.list_objects(self.bucket, prefix=key, include_version=True)
-                if obj.object_name == key and not obj.is_delete_marker
+                version
+                for version in sdk.list_object_versions(self._client, self.bucket, key)
+                if version.key == key and not version.is_delete_marker
             ]
         infos = []
-        for obj in listed:
+        for version in listed:
             try:
-                stat = self._stat(key, obj.version_id)
+                stat = self._stat(key, version.version_id)
             except ObjectNotFound:  # deleted while listing
                 continue
-            latest = str(obj.is_latest).lower() == "true"
-            infos.append(self._info_from_stat(key, stat, latest))
+            infos.append(self._info_from_stat(key, stat, version.is_latest))
         # newest first: servers list a key's versions newest first; the sort (stable) only
         # guards against one that does not, and puts the latest version in front
         infos.sort(key=lambda info: (not info.is_latest, -info.last_modified.timestamp()))
@@ -568,16 +569,14 @@ class S3ObjectStore:
     def list_keys(self, prefix: str) -> Iterator[str]:
         validate_prefix(prefix)
         self._ensure_bucket()
-        listed = self._client.list_objects(
-            self.bucket, prefix=prefix or None, recursive=True, include_version=True
-        )
         last = None
         with self._errors():
-            for obj in listed:  # a key's versions come together
-                if obj.is_delete_marker or obj.object_name == last:
-                    continue
-                last = obj.object_name
-                yield obj.object_name
+            # The adapter's listing, as in list_versions: minio's fails on delete markers.
+            for version in sdk.list_object_versions(self._client, self.bucket, prefix):
+                if version.is_delete_marker or version.key == last:
+                    continue  # a key's versions come together
+                last = version.key
+                yield version.key
 
     # --- deleting and locking -------------------------------------------------------------
 
@@ -680,6 +679,42 @@ class S3ObjectStore:
                 self.bucket, key, version_id=version_id
             )
 
+    # --- incomplete multipart uploads ----------------------------------------------------
+    # An outage in the middle of an upload can make its abort fail too: the parts stay on
+    # the server, unseen, until a lifecycle rule, the server itself (MinIO: after 24 h) or
+    # ``manage.py sweep_multipart_uploads`` aborts them.
+
+    def incomplete_uploads(self) -> list[sdk.IncompleteUpload]:
+        """Multipart uploads begun in the bucket and neither completed nor aborted."""
+        self._ensure_bucket()
+        with self._errors():
+            return list(sdk.list_multipart_uploads(self._client, self.bucket))
+
+    def abort_upload(self, upload: sdk.IncompleteUpload) -> None:
+        with self._errors(upload.key):
+            sdk.abort_multipart_upload(self._client, self.bucket, upload.key, upload.upload_id)
+
+    def _upload_expiry(self, server: str | None) -> str:
+        """Who aborts forgotten multipart uploads here, for the health page."""
+        try:
+            config = self._client.get_bucket_lifecycle(self.bucket)
+        except S3Error as exc:
+            if exc.code != "NotImplemented":
+                return f"lifecycle unreadable ({exc.code}): run sweep_multipart_uploads"
+            config = None
+            supported = False
+        else:
+            supported = True
+        for rule in config.rules if config else []:
+            abort = rule.abort_incomplete_multipart_upload
+            if rule.status == "Enabled" and abort and abort.days_after_initiation is not None:
+                return f"lifecycle rule: aborted after {abort.days_after_initiation} day(s)"
+        if (server or "").lower().startswith("minio"):
+            return "MinIO aborts them itself (MINIO_API_STALE_UPLOADS_EXPIRY, default 24h)"
+        if not supported:
+            return "no lifecycle support: run sweep_multipart_uploads daily"
+        return "no lifecycle rule: run sweep_multipart_uploads daily"
+
     # --- health ---------------------------------------------------------------------------
 
     def health(self) -> dict[str, Any]:
@@ -695,6 +730,7 @@ class S3ObjectStore:
                 server = sdk.server_header(self._client, self.bucket)
                 result["version"] = server or "unknown"
                 result["detail"].update(self._check_bucket())
+                result["detail"]["incomplete_uploads"] = self._upload_expiry(server)
             result["status"] = "ok"
         except Exception as exc:
             result["detail"]["error"] = f"{type(exc).__name__}: {exc}"

@@ -131,3 +131,33 @@ def test_check_services_names_the_missing_service(tmp_path):
     checked = _manage("check_services", env=env)
     assert checked.returncode != 0
     assert "search" in checked.stderr and "127.0.0.1:1" in checked.stderr
+
+
+@pytest.mark.tesseract
+@pytest.mark.django_db
+def test_failing_jobs_make_health_degraded_not_down(tmp_path):
+    """Every backend answers but jobs are failing: 200 "degraded" with the backlog, and
+    check_services warns and exits 0 (the app still works; monitoring should look)."""
+    from dms.jobs.models import Job, JobStatus
+
+    services.require("tesseract")
+    Job.objects.create(
+        task_path="search.tasks.index_document",
+        status=JobStatus.READY,
+        attempts=2,
+        last_error="search engine unreachable",
+    )
+    with override_settings(
+        SEARCH={"URL": "", "ENGINES": {}, "INDEX_DIR": str(tmp_path)},
+        OBJECT_STORE={"BACKEND": "local", "ROOT": str(tmp_path / "objects")},
+    ):
+        response = APIClient().get("/api/health/")
+        stdout, stderr = io.StringIO(), io.StringIO()
+        call_command("check_services", stdout=stdout, stderr=stderr)  # no CommandError
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "degraded"
+    queue = body["services"]["job_queue"]
+    assert queue["capabilities"]["retrying"]["search.tasks.index_document"]["count"] == 1
+    assert "WARN job_queue" in stdout.getvalue()
+    assert "degraded" in stderr.getvalue() and "index_document" in stderr.getvalue()

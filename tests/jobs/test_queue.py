@@ -101,10 +101,12 @@ def test_expired_lease_after_final_attempt_gives_up(fast_queue):
     assert tasks.GAVE_UP and tasks.GAVE_UP[0][0] == ["lost"]
 
 
-def _worker_env() -> dict:
+def _worker_env(lease_seconds: int = 2) -> dict:
     """Environment for a worker subprocess that uses this test run's database."""
     db = connection.settings_dict
-    env = dict(os.environ, KIROKU_JOB_LEASE_SECONDS="2", KIROKU_JOB_BACKOFF_SECONDS="0")
+    env = dict(
+        os.environ, KIROKU_JOB_LEASE_SECONDS=str(lease_seconds), KIROKU_JOB_BACKOFF_SECONDS="0"
+    )
     if connection.vendor == "postgresql":
         env["DATABASE_URL"] = (
             f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -114,10 +116,10 @@ def _worker_env() -> dict:
     return env
 
 
-def _start_worker(name: str) -> subprocess.Popen:
+def _start_worker(name: str, lease_seconds: int = 2) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "run_worker", "--worker-id", name, "--poll-interval", "0.2"],
-        env=_worker_env(),
+        env=_worker_env(lease_seconds),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -191,3 +193,36 @@ def test_two_workers_never_run_the_same_job_twice(tmp_path):
     jobs = Job.objects.filter(id__in=[r.id for r in results])
     assert all(job.attempts == 1 and len(job.worker_ids) == 1 for job in jobs)
     assert {job.worker_ids[0] for job in jobs} <= {"w0", "w1"}
+
+
+def test_the_default_lease_is_short_enough_for_a_takeover_within_a_minute():
+    from django_tasks import task_backends
+
+    assert 10 <= task_backends["default"].lease_seconds <= 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_longer_than_several_leases_keeps_its_lease_through_the_heartbeat(tmp_path):
+    marker = tmp_path / "done.txt"
+    result = tasks.sleep_then_touch.enqueue(3.5, str(marker))  # 3.5 leases of 1 s
+    worker = _start_worker("long", lease_seconds=1)
+    rival = Worker(worker_id="rival")
+    try:
+        _wait_for(
+            lambda: Job.objects.filter(id=result.id, status=JobStatus.RUNNING).exists(),
+            30,
+            "the worker to claim the job",
+        )
+        deadline = time.monotonic() + 30
+        while not Job.objects.filter(id=result.id, status=JobStatus.SUCCESSFUL).exists():
+            assert time.monotonic() < deadline, "the job did not finish"
+            claimed = rival.claim()  # may be another job (the worker enqueues scheduled ones)
+            assert claimed is None or claimed.id != result.id, "a live worker's lease was taken"
+            assert worker.poll() is None, worker.stderr.read().decode()
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    job = Job.objects.get(id=result.id)
+    assert job.attempts == 1 and job.worker_ids == ["long"]
+    assert marker.read_text() == "done"

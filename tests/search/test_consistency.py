@@ -164,3 +164,15 @@ def test_documents_dated_by_era_are_filtered_as_dates(engine, org):
 
     request = SearchRequest(filters=Filters(date_from=dt.date(2024, 4, 1)))
     assert [hit.id for hit in engine.search(request).hits] == [document.pk]
+
+
+def test_the_index_is_reconciled_every_hour_by_a_scheduled_job():
+    from datetime import timedelta
+
+    from dms.jobs.schedule import schedules
+    from search.tasks import reconcile_index
+
+    assert any(
+        s.task.module_path == reconcile_index.module_path and s.period == timedelta(hours=1)
+        for s in schedules()
+    )

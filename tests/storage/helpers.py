@@ -121,12 +121,14 @@ def empty_bucket(client, bucket: str) -> None:
     from dms.storage import _minio_private as sdk
 
     with contextlib.suppress(S3Error):
-        for obj in client.list_objects(bucket, recursive=True, include_version=True):
+        # not Minio.list_objects: it fails on versitygw's delete markers
+        for obj in list(sdk.list_object_versions(client, bucket, "")):
             with contextlib.suppress(S3Error):
                 if not obj.is_delete_marker:
-                    client.disable_object_legal_hold(bucket, obj.object_name, obj.version_id)
+                    client.disable_object_legal_hold(bucket, obj.key, obj.version_id)
             with contextlib.suppress(S3Error):
-                sdk.delete_version(
-                    client, bucket, obj.object_name, obj.version_id, bypass_governance=True
-                )
+                sdk.delete_version(client, bucket, obj.key, obj.version_id, bypass_governance=True)
+        for upload in sdk.list_multipart_uploads(client, bucket):
+            with contextlib.suppress(S3Error):
+                sdk.abort_multipart_upload(client, bucket, upload.key, upload.upload_id)
         client.remove_bucket(bucket)
