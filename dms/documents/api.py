@@ -31,10 +31,12 @@ from dms.documents.serializers import (
     HistoryEntrySerializer,
     ShareSerializer,
     UploadSerializer,
+    VersionCommentSerializer,
     VersionSerializer,
 )
 from dms.documents.uploads import UNEXPECTED_FILE, StreamingMultiPartParser
-from dms.errors import ApiError, NotFoundError
+from dms.documents.validation import column_range
+from dms.errors import ApiError, InvalidParameter, NotFoundError
 from dms.storage import get_object_store
 
 FILE_REQUIRED = ApiError(
@@ -72,6 +74,20 @@ def _with_versions(document: Document) -> Document:
         Prefetch("versions", queryset=Version.objects.select_related("blob", "created_by")),
     )
     return document
+
+
+def _version_number(raw: str | None) -> int | None:
+    """``?version=``: a version number, or None for the latest; anything else is a 400."""
+    if raw is None or raw == "":
+        return None
+    low, high = column_range(Version, "number")
+    if raw.isascii() and raw.isdigit() and max(low, 1) <= int(raw) <= high:
+        return int(raw)
+    raise InvalidParameter(
+        "version",
+        "version は版番号(1 以上の整数)で指定してください。",
+        "version must be a version number (a whole number from 1).",
+    )
 
 
 def _discard_all(uploads) -> None:
@@ -311,6 +327,13 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
+        if document.is_destroyed:  # seen by records officers: the tombstone has no files
+            raise ApiError(
+                "destroyed",
+                "廃棄済みの文書です。ファイルはありません。",
+                "The document has been destroyed; its files no longer exist.",
+                410,
+            )
         version = self._version(document, request.query_params.get("version"))
         variant = request.query_params.get("variant", "original")
         if variant not in {"original", "archive"}:
@@ -348,7 +371,8 @@ class DocumentViewSet(
             )
         return self._stream(version.thumbnail_key, None, "image/png", "thumbnail.png", False)
 
-    def _version(self, document, number) -> Version:
+    def _version(self, document, raw_number) -> Version:
+        number = _version_number(raw_number)
         versions = document.versions.select_related("blob")
         version = versions.filter(number=number).first() if number else versions.last()
         if version is None:
@@ -371,15 +395,16 @@ class DocumentViewSet(
         # Refused before the request body is read: nothing reaches the store.
         lifecycle.check(document, "new_version", user=request.user, request=request)
         (upload,) = self._uploads(request, at_least_one_only=True)
-        if upload.error is not None:
+        options = VersionCommentSerializer(data={"comment": request.data.get("comment", "")})
+        if upload.error is not None or not options.is_valid():
             _discard_all([upload])
-            raise upload.error
+            raise upload.error or ValidationError(options.errors)
         version = lifecycle.add_version(
             document,
             upload.stored,
             user=request.user,
             request=request,
-            comment=request.data.get("comment", ""),
+            comment=options.validated_data.get("comment", ""),
         )
         return Response(VersionSerializer(version).data, status=201)
 
