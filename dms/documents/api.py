@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from dms.accounts.models import Department
 from dms.audit.models import AuditEntry
-from dms.documents import access, ingest, lifecycle, permissions
+from dms.documents import access, ingest, lifecycle, media, permissions
 from dms.documents.filters import DocumentFilter
 from dms.documents.models import Document, Source, Version
 from dms.documents.serializers import (
@@ -354,9 +354,8 @@ class DocumentViewSet(
                 404,
             )
         blob = version.blob
-        return self._stream(
-            blob.key, blob.store_version_id, blob.media_type, version.original_filename
-        )
+        filename = media.named_as(version.original_filename, blob.media_type)
+        return self._stream(blob.key, blob.store_version_id, blob.media_type, filename)
 
     @extend_schema(responses={200: bytes})
     @action(detail=True, methods=["get"])
