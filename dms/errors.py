@@ -17,13 +17,17 @@ without asking again, and there is no catalogue to keep in step.
 
 from __future__ import annotations
 
-from django.db import DatabaseError
+import logging
+
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from dms.storage import StoreUnavailable
+from dms.storage import ObjectNotFound, StoreUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(drf.APIException):
@@ -112,6 +116,26 @@ DATABASE_DOWN = ApiError(
     "The database cannot be reached. Please try again later.",
     503,
 )
+# A value or a state the database refused: the request's fault, or a race, not an outage.
+# Each is logged, since the input should have been refused before it reached the database.
+VALUE_REFUSED = ApiError(
+    "invalid_value",
+    "値が範囲外か、保存できない形式です。入力内容を確認してください。",
+    "A value is out of range or cannot be stored. Please check the input.",
+    400,
+)
+CONFLICT = ApiError(
+    "conflict",
+    "同時に行われた別の変更と競合しました。画面を更新して再度お試しください。",
+    "This conflicts with another change made at the same time. Reload and try again.",
+    409,
+)
+STORED_FILE_MISSING = ApiError(
+    "stored_file_missing",
+    "保管されているはずのファイルが文書保管庫にありません。管理者に連絡してください。",
+    "The stored file is missing from the object store. Please contact the administrator.",
+    410,
+)
 STORE_DOWN = ApiError(
     "object_store_unavailable",
     "文書保管庫に接続できません。しばらくしてから再度お試しください。",
@@ -166,8 +190,26 @@ def api_exception_handler(exc, context):
         )
         response.data = {"error": code, "message": message, "message_en": message_en}
         return response
-    if isinstance(exc, DatabaseError):
+    if isinstance(exc, DataError):
+        logger.warning("database refused a value: %s", exc)
+        return error_response(VALUE_REFUSED)
+    if isinstance(exc, IntegrityError):
+        logger.warning("database integrity refusal: %s", exc)
+        return error_response(CONFLICT)
+    # OperationalError, and InterfaceError (a closed connection; no DatabaseError): an outage
+    if isinstance(exc, DatabaseError | InterfaceError):
         return error_response(DATABASE_DOWN)
+    if isinstance(exc, ObjectNotFound):
+        # A recorded object that is gone is data loss, not a client's mistake: say so
+        # truthfully, and loudly in the log (the operator must restore it from backup).
+        request = context.get("request")
+        logger.error(
+            "STORED OBJECT MISSING, restore it from backup (%s %s): %s",
+            getattr(request, "method", ""),
+            getattr(request, "path", ""),
+            exc,
+        )
+        return error_response(STORED_FILE_MISSING)
     if isinstance(exc, StoreUnavailable):
         return error_response(STORE_DOWN)
     return None

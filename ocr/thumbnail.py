@@ -11,9 +11,12 @@ from PIL import Image
 from ocr.media import PDF
 from ocr.source import SourceFile
 
-__all__ = ["THUMBNAIL_WIDTH", "render_thumbnail"]
+__all__ = ["THUMBNAIL_HEIGHT", "THUMBNAIL_WIDTH", "render_thumbnail"]
 
-THUMBNAIL_WIDTH = 240  # pixels; an image page is also kept within twice that in height
+THUMBNAIL_WIDTH = 240  # pixels
+# A page is fitted into the box by its larger side: scaled by width alone, a 10 × 14,400 pt
+# page was rendered 240 × 345,600 pixels (716 MB, from a 575-byte PDF).
+THUMBNAIL_HEIGHT = THUMBNAIL_WIDTH * 2
 
 
 Thumbnailed = bytes | str | os.PathLike[str] | SourceFile
@@ -40,10 +43,20 @@ def _first_pdf_page(source: Thumbnailed) -> Image.Image:
         pdf.close()
 
 
+def _fit_scale(width: float, height: float) -> float:
+    """The scale that fits a ``width`` × ``height`` page (points) into the thumbnail box."""
+    return min(THUMBNAIL_WIDTH / max(width, 1e-3), THUMBNAIL_HEIGHT / max(height, 1e-3))
+
+
 def _render_first_page(pdf: Any) -> Image.Image:
     page = pdf[0]
     try:
-        return page.render(scale=THUMBNAIL_WIDTH / max(page.get_width(), 1)).to_pil()
+        # (pdfium's page size is the page as shown: /Rotate already applied)
+        bitmap = page.render(scale=_fit_scale(*page.get_size()))
+        try:
+            return bitmap.to_pil().copy()
+        finally:
+            bitmap.close()
     finally:
         page.close()
 
@@ -53,7 +66,7 @@ def _first_image_frame(source: Thumbnailed) -> Image.Image:
         source = source.path
     with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
         image.seek(0)
-        image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_WIDTH * 4))  # JPEG: decode small
+        image.draft("RGB", (THUMBNAIL_WIDTH * 2, THUMBNAIL_HEIGHT * 2))  # JPEG: decode small
         frame = image.copy()
-    frame.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_WIDTH * 2))
+    frame.thumbnail((THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT))
     return frame

@@ -116,7 +116,7 @@ class SearchParams(serializers.Serializer):
     )
     department = IntegersParam(source="departments", label="組織")
     document_type = ListParam(child=Text(), source="document_types")
-    fiscal_year = IntegersParam(source="fiscal_years", label="年度")
+    fiscal_year = IntegersParam(source="fiscal_years", label="年度", min_value=1, max_value=9999)
     date_from = DateParam(label="文書日付(開始)")
     date_to = DateParam(label="文書日付(終了)")
     amount_min = IntegerParam(label="金額(下限)")

@@ -17,6 +17,8 @@ from dms.errors import InvalidParameter
 
 NOT_AN_INTEGER = ("{label}は整数で指定してください。", "{name} must be an integer.")
 NOT_A_BOOLEAN = ("{label}は true か false で指定してください。", "{name} must be true or false.")
+OUT_OF_RANGE = ("{label}の値が範囲外です。", "{name} is out of range.")
+INT64_MAX = 2**63 - 1  # the engines' and the databases' widest integer
 
 
 class Param:
@@ -59,19 +61,25 @@ def _first_code(detail) -> str:
 
 
 class WholeNumber(serializers.IntegerField):
-    """int() of the text: no decimals (DRF's own field also takes 5.0)."""
+    """int() of the text: no decimals (DRF's own field also takes 5.0), and nothing wider
+    than 64 bits, which no engine or database column could compare with."""
+
+    default_error_messages = {"out_of_range": "out of range"}
 
     def to_internal_value(self, data):
         try:
-            return int(data)
+            value = int(data)
         except ValueError:
             self.fail("invalid")
+        if not -INT64_MAX - 1 <= value <= INT64_MAX:
+            self.fail("out_of_range")
+        return value
 
 
 class IntegerParam(Param, WholeNumber):
     """An integer as amounts are written: 1,000 / 1000円 / ¥1000."""
 
-    refusals = {"invalid": NOT_AN_INTEGER}
+    refusals = {"invalid": NOT_AN_INTEGER, "out_of_range": OUT_OF_RANGE}
 
     def to_internal_value(self, data):
         return super().to_internal_value(data.replace(",", "").replace("円", "").lstrip("¥￥"))
@@ -110,10 +118,15 @@ class ListParam(Param, serializers.ListField):
 
 
 class IntegersParam(ListParam):
-    refusals = {"invalid": NOT_AN_INTEGER}
+    refusals = {
+        "invalid": NOT_AN_INTEGER,
+        "out_of_range": OUT_OF_RANGE,
+        "min_value": OUT_OF_RANGE,
+        "max_value": OUT_OF_RANGE,
+    }
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(child=WholeNumber(), **kwargs)
+    def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs):
+        super().__init__(child=WholeNumber(min_value=min_value, max_value=max_value), **kwargs)
 
 
 class ChoiceParam(Param, serializers.ChoiceField):

@@ -30,6 +30,9 @@ from search.text import query_text
 
 MAX_QUERY_LENGTH = 1000
 MAX_TERMS = 32
+# Parentheses, NOTs and field prefixes nest; each level is a few frames of the recursive
+# parser (and of each backend's compiler), so 400 nested parentheses overflowed the stack.
+MAX_NESTING = 16
 
 # Field prefixes a person may use, and the index fields they search.
 FIELDS = {
@@ -138,6 +141,10 @@ class _Parser:
         self.tokens = tokens
         self.position = 0
         self.terms = 0
+        self.depth = 0
+
+    def nested(self) -> _Nesting:
+        return _Nesting(self)
 
     def peek(self) -> str | None:
         return self.tokens[self.position][0] if self.position < len(self.tokens) else None
@@ -176,7 +183,8 @@ class _Parser:
         kind = self.peek()
         if kind in ("NOT", "minus"):
             self.take()
-            return Not(self.unary())
+            with self.nested():
+                return Not(self.unary())
         return self.primary(DEFAULT_FIELDS)
 
     def primary(self, fields: tuple[str, ...]) -> Node:
@@ -189,7 +197,8 @@ class _Parser:
             )
         kind, value = self.take()
         if kind == "lparen":
-            node = self.or_expr()
+            with self.nested():
+                node = self.or_expr()
             if self.peek() != "rparen":
                 raise QuerySyntaxError(
                     "unbalanced_parentheses",
@@ -199,9 +208,11 @@ class _Parser:
             self.take()
             return node if fields == DEFAULT_FIELDS else _with_fields(node, fields)
         if kind == "field":
-            return self.primary(FIELDS[value])
+            with self.nested():
+                return self.primary(FIELDS[value])
         if kind in ("NOT", "minus"):
-            return Not(self.primary(fields))
+            with self.nested():
+                return Not(self.primary(fields))
         self.terms += 1
         if self.terms > MAX_TERMS:
             raise QuerySyntaxError(
@@ -210,6 +221,25 @@ class _Parser:
                 f"Too many search terms (at most {MAX_TERMS}).",
             )
         return Term(value, fields, phrase=kind == "phrase")
+
+
+class _Nesting:
+    """One level deeper in the parser; past :data:`MAX_NESTING` the query is refused."""
+
+    def __init__(self, parser: _Parser) -> None:
+        self.parser = parser
+
+    def __enter__(self) -> None:
+        self.parser.depth += 1
+        if self.parser.depth > MAX_NESTING:
+            raise QuerySyntaxError(
+                "too_deeply_nested",
+                f"括弧や NOT の入れ子が深すぎます(最大 {MAX_NESTING} 段)。",
+                f"Parentheses and NOTs are nested too deeply (at most {MAX_NESTING} levels).",
+            )
+
+    def __exit__(self, *exc_info) -> None:
+        self.parser.depth -= 1
 
 
 def _with_fields(node: Node, fields: tuple[str, ...]) -> Node:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dms.audit import trail
 from dms.audit.models import Outcome
 from dms.documents.models import Document
+from dms.documents.validation import column_range
 from dms.errors import NotFoundError
 
 
@@ -23,10 +24,13 @@ def visible_document(queryset, pk, *, user, action: str, request=None) -> Docume
     A document that exists but is not visible is refused as "not found" too, and the
     attempt is recorded against it.
     """
-    document = queryset.filter(pk=pk).first() if str(pk).isdigit() else None
+    document_id = _document_id(pk)
+    if document_id is None:
+        raise document_not_found()  # no document can have it: nothing to record either
+    document = queryset.filter(pk=document_id).first()
     if document is not None:
         return document
-    hidden = Document.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    hidden = Document.objects.filter(pk=document_id).first()
     if hidden is not None:
         trail.record(
             actor=user,
@@ -37,6 +41,15 @@ def visible_document(queryset, pk, *, user, action: str, request=None) -> Docume
             details={"reason": "not visible"},
         )
     raise document_not_found()
+
+
+def _document_id(pk) -> int | None:
+    """``pk`` from the URL as an id, or None when no id can be it (``abc``, ``²``, 2**64)."""
+    text = str(pk)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    low, high = column_range(Document, "id")
+    return int(text) if low <= int(text) <= high else None
 
 
 def viewed(document: Document, *, user, request=None) -> None:

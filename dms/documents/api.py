@@ -20,7 +20,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from dms.accounts.models import Department
-from dms.documents import access, history, ingest, lifecycle, permissions
+from dms.documents import access, history, ingest, lifecycle, media, permissions
 from dms.documents.filters import DocumentFilter
 from dms.documents.models import Document, Source, Version
 from dms.documents.serializers import (
@@ -31,10 +31,12 @@ from dms.documents.serializers import (
     RedactedHistoryEntrySerializer,
     ShareSerializer,
     UploadSerializer,
+    VersionCommentSerializer,
     VersionSerializer,
 )
 from dms.documents.uploads import UNEXPECTED_FILE, StreamingMultiPartParser
-from dms.errors import ApiError, NotFoundError
+from dms.documents.validation import column_range
+from dms.errors import ApiError, InvalidParameter, NotFoundError
 from dms.storage import get_object_store
 
 FILE_REQUIRED = ApiError(
@@ -102,6 +104,20 @@ def _with_versions(document: Document) -> Document:
         Prefetch("versions", queryset=Version.objects.select_related("blob", "created_by")),
     )
     return document
+
+
+def _version_number(raw: str | None) -> int | None:
+    """``?version=``: a version number, or None for the latest; anything else is a 400."""
+    if raw is None or raw == "":
+        return None
+    low, high = column_range(Version, "number")
+    if raw.isascii() and raw.isdigit() and max(low, 1) <= int(raw) <= high:
+        return int(raw)
+    raise InvalidParameter(
+        "version",
+        "version は版番号(1 以上の整数)で指定してください。",
+        "version must be a version number (a whole number from 1).",
+    )
 
 
 def _discard_all(uploads) -> None:
@@ -405,6 +421,13 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         document = self.get_object()
+        if document.is_destroyed:  # seen by records officers: the tombstone has no files
+            raise ApiError(
+                "destroyed",
+                "廃棄済みの文書です。ファイルはありません。",
+                "The document has been destroyed; its files no longer exist.",
+                410,
+            )
         version = self._version(document, request.query_params.get("version"))
         variant = request.query_params.get("variant", "original")
         if variant not in {"original", "archive"}:
@@ -425,9 +448,8 @@ class DocumentViewSet(
                 404,
             )
         blob = version.blob
-        return self._stream(
-            blob.key, blob.store_version_id, blob.media_type, version.original_filename
-        )
+        filename = media.named_as(version.original_filename, blob.media_type)
+        return self._stream(blob.key, blob.store_version_id, blob.media_type, filename)
 
     @extend_schema(responses={200: bytes})
     @action(detail=True, methods=["get"])
@@ -442,7 +464,8 @@ class DocumentViewSet(
             )
         return self._stream(version.thumbnail_key, None, "image/png", "thumbnail.png", False)
 
-    def _version(self, document, number) -> Version:
+    def _version(self, document, raw_number) -> Version:
+        number = _version_number(raw_number)
         versions = document.versions.select_related("blob")
         version = versions.filter(number=number).first() if number else versions.last()
         if version is None:
@@ -468,15 +491,16 @@ class DocumentViewSet(
         lifecycle.check(document, "new_version", user=request.user, request=request)
         self._new_version_checked = document.pk
         (upload,) = self._uploads(request, at_least_one_only=True)
-        if upload.error is not None:
+        options = VersionCommentSerializer(data={"comment": request.data.get("comment", "")})
+        if upload.error is not None or not options.is_valid():
             _discard_all([upload])
-            raise upload.error
+            raise upload.error or ValidationError(options.errors)
         version = lifecycle.add_version(
             document,
             upload.stored,
             user=request.user,
             request=request,
-            comment=request.data.get("comment", ""),
+            comment=options.validated_data.get("comment", ""),
         )
         return Response(VersionSerializer(version).data, status=201)
 

@@ -76,8 +76,9 @@ class StoredOriginal:
     filename: str
 
 
-def original_key() -> str:
-    return f"originals/{uuid.uuid4().hex}"
+def original_key(media_type: str) -> str:
+    """A fresh key, whose suffix is the type the bytes were found to be (not the name's)."""
+    return f"originals/{uuid.uuid4().hex}{media.EXTENSIONS[media_type]}"
 
 
 def clean_filename(name: str) -> str:
@@ -108,7 +109,9 @@ def store_original(stream, *, filename: str, length: int | None = None) -> Store
     reader = _CheckedReader(stream, limit=settings.UPLOAD_MAX_BYTES)
     media_type = check_media(reader.peek(media.SNIFF_BYTES))
     try:
-        put = get_object_store().put(original_key(), reader, length=length, content_type=media_type)
+        put = get_object_store().put(
+            original_key(media_type), reader, length=length, content_type=media_type
+        )
     except ObjectStoreError as exc:
         if isinstance(exc.__cause__ or exc.__context__, FileTooLarge):
             raise (exc.__cause__ or exc.__context__) from None

@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from dms.accounts.models import Department
 from dms.documents.permissions import department_ids_with_authority
+from dms.documents.validation import displayable_extra
 from ja.fiscal import fiscal_year_of
 
 
@@ -179,11 +180,12 @@ class Document(models.Model):
 
     @property
     def metadata(self) -> dict:
+        # Stored extra values are shown escaped and can never hide a typed field.
         return {
             "document_date": self.document_date.isoformat() if self.document_date else None,
             "amount": self.amount,
             "counterparty": self.counterparty or None,
-            **self.extra_metadata,
+            **displayable_extra(self.extra_metadata),
         }
 
     @cached_property

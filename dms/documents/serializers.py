@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from dms.accounts.models import Department
 from dms.audit.models import AuditEntry
-from dms.documents import permissions
+from dms.documents import permissions, validation
 from dms.documents.models import Document, DocumentType, Version
 
 
@@ -104,25 +104,44 @@ class DocumentDetailSerializer(DocumentListSerializer):
 class DocumentUpdateSerializer(serializers.Serializer):
     """Metadata a person may edit. Every field given is marked as set by a person."""
 
-    title = serializers.CharField(max_length=300, required=False)
+    title = serializers.CharField(
+        max_length=300, required=False, validators=[validation.plain_text]
+    )
     document_type = serializers.SlugRelatedField(
         slug_field="code", queryset=DocumentType.objects.all(), required=False, allow_null=True
     )
-    document_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    document_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, validators=[validation.plain_text]
+    )
     created_on = serializers.DateField(required=False)
     document_date = serializers.DateField(required=False, allow_null=True)
-    amount = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    counterparty = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    extra_metadata = serializers.DictField(required=False)
+    amount = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=validation.column_range(Document, "amount")[1],
+    )
+    counterparty = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validation.plain_text]
+    )
+    extra_metadata = serializers.DictField(required=False, validators=[validation.extra_metadata])
 
 
 class UploadSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    title = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validation.plain_text]
+    )
     document_type = serializers.SlugRelatedField(
         slug_field="code", queryset=DocumentType.objects.all(), required=False, allow_null=True
     )
     department = serializers.CharField(required=False, help_text="組織コードまたは ID")
     document_date = serializers.DateField(required=False, allow_null=True)
+
+
+class VersionCommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, validators=[validation.plain_text]
+    )
 
 
 class ShareSerializer(serializers.Serializer):

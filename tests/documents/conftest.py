@@ -97,8 +97,8 @@ def generated_keys(monkeypatch):
     keys = []
     make_key = ingest.original_key
 
-    def recording_key():
-        keys.append(make_key())
+    def recording_key(*args):
+        keys.append(make_key(*args))
         return keys[-1]
 
     monkeypatch.setattr(ingest, "original_key", recording_key)

@@ -41,6 +41,14 @@ SAMPLES = {
     "gif": (_image("GIF"), None),
     "elf": (b"\x7fELF\x02\x01\x01" + bytes(200), None),
     "text": ("請求書 %PDF".encode(), None),
+    # A PDF header after other content: readers would open it, but it is not a PDF file
+    "html-then-pdf": (b"<html><body><script>alert(1)</script>\n" + _pdf(), None),
+    "xml-then-pdf": (b'<?xml version="1.0"?>\n' + _pdf(), None),
+    "text-then-pdf": (b"Content-Type: application/pdf\r\n\r\n" + _pdf(), None),
+    "header-without-version": (b"%PDF-x\n" + bytes(64), None),
+    # ... while bytes that carry nothing may come first
+    "bom-then-pdf": (b"\xef\xbb\xbf" + _pdf(), media.PDF),
+    "blank-lines-then-pdf": (b"\r\n \t\r\n" + _pdf(), media.PDF),
     "empty": (b"", None),
 }
 

@@ -316,3 +316,25 @@ def test_engine_down_answers_503(org, clients, tmp_path):
         response = clients["tanaka"].get("/api/search/", {"q": "給付金"})
     assert response.status_code == 503
     assert response.json()["error"] == "search_unavailable"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("fiscal_year=99999999999", "fiscal_year"),
+        ("fiscal_year=0", "fiscal_year"),
+        ("amount_min=99999999999999999999999", "amount_min"),
+        ("amount_max=-99999999999999999999999", "amount_max"),
+        ("page=99999999999999999999999", "page"),
+    ],
+)
+def test_numbers_beyond_what_an_engine_compares_are_refused_by_name(
+    org, clients, tmp_path, query, field
+):
+    config = {"URL": "", "ENGINES": {}, "INDEX_DIR": str(tmp_path), "INDEX_PREFIX": "big"}
+    with override_settings(SEARCH=config):
+        response = clients["tanaka"].get(f"/api/search/?q=予算&{query}")
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["error"], body["field"]) == ("invalid_parameter", field)
+    assert body["message"] and body["message_en"]
