@@ -1,0 +1,1 @@
+from tests.documents.conftest import org  # noqa: F401 (fixture)
