@@ -224,6 +224,8 @@ class SearchView(APIView):
         return Response(
             {
                 "count": result.count,
+                # False: a lower bound (the index is behind; see search.service)
+                "count_exact": result.count_exact,
                 "page": params.validated_data["page"],
                 "page_size": params.validated_data["page_size"],
                 "results": result.results,

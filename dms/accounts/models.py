@@ -45,6 +45,18 @@ class Department(models.Model):
     def ancestor_ids(self) -> list[int]:
         return [department.id for department in self.ancestors()]
 
+    def subtree_ids(self) -> list[int]:
+        """This department and every department below it (one query per level)."""
+        ids, frontier = [self.id], [self.id]
+        while frontier:
+            frontier = list(
+                Department.objects.filter(parent_id__in=frontier)
+                .exclude(pk__in=ids)
+                .values_list("id", flat=True)
+            )
+            ids += frontier
+        return ids
+
 
 class User(AbstractUser):
     """A member of staff. Global roles live here; department membership below."""

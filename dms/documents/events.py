@@ -35,6 +35,21 @@ def document_changed(document_id: int) -> int:
     return revision
 
 
+def documents_changed(document_ids) -> dict[int, int]:
+    """Record a change of each of ``document_ids`` at once (one update, one read), for
+    changes that touch many documents (a department moved in the organisation tree).
+    Returns each existing document's new revision."""
+    from dms.documents.models import Document
+
+    ids = list(document_ids)
+    with transaction.atomic(savepoint=False):
+        Document.objects.filter(pk__in=ids).update(revision=F("revision") + 1)
+        revisions = dict(Document.objects.filter(pk__in=ids).values_list("pk", "revision"))
+        for document_id in sorted(revisions):
+            _notify(document_id, revisions[document_id])
+    return revisions
+
+
 def document_created(document) -> int:
     """Record a document just created in this transaction with its first revision.
 

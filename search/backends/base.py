@@ -116,6 +116,11 @@ class Principals:
     user_id: int
     departments: tuple[int, ...] = ()
     groups: tuple[int, ...] = ()
+    # The departments whose documents ``departments`` reach in the *current* tree (theirs
+    # and those below). When given, a department principal counts only for a document in
+    # one of them: an entry whose ancestor chain is stale after a department moved
+    # (所管換, not yet re-indexed) cannot reach its old parents. None: no such limit.
+    department_scope: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,8 @@ class SearchRequest:
     limit: int = 20
     highlight: bool = True
     facets: bool = True
+    # Matches to leave out (hits the database refused): count and facets omit them too.
+    exclude_ids: tuple[int, ...] = ()
 
 
 @dataclass

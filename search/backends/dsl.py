@@ -193,7 +193,7 @@ class QueryBuilder:
                 {
                     "bool": {
                         "should": [
-                            {"terms": {"allowed_departments": list(principals.departments)}},
+                            self.department_principal(principals),
                             {"term": {"allowed_users": principals.user_id}},
                             {"terms": {"allowed_groups": list(principals.groups)}},
                         ],
@@ -203,6 +203,8 @@ class QueryBuilder:
             )
         if not request.include_deleted:
             clauses.append({"term": {"deleted": False}})
+        if request.exclude_ids:
+            clauses.append({"bool": {"must_not": [{"terms": {"id": list(request.exclude_ids)}}]}})
         f: Filters = request.filters
         if f.departments:
             clauses.append({"terms": {"allowed_departments": list(f.departments)}})
@@ -232,6 +234,14 @@ class QueryBuilder:
         if f.contains_personal_number is not None:
             clauses.append({"term": {"contains_personal_number": f.contains_personal_number}})
         return clauses
+
+    @staticmethod
+    def department_principal(principals: Principals) -> dict:
+        clause = {"terms": {"allowed_departments": list(principals.departments)}}
+        if principals.department_scope is None:
+            return clause
+        scope = {"terms": {"department_id": list(principals.department_scope)}}
+        return {"bool": {"filter": [clause, scope]}}
 
     # --- the whole body -----------------------------------------------------------------
     def query(self, request: SearchRequest) -> dict:

@@ -295,18 +295,25 @@ class EmbeddedBackend:
         where, args = [], []
         p = request.principals
         if p is not None:
-            principals = (
-                [f"d:{i}" for i in p.departments]
-                + [f"u:{p.user_id}"]
-                + [f"g:{i}" for i in p.groups]
-            )
-            where.append(
+            departments = [f"d:{i}" for i in p.departments]
+            others = [f"u:{p.user_id}"] + [f"g:{i}" for i in p.groups]
+            by_department = (
                 f"d.id IN (SELECT doc_id FROM acl_{gen} WHERE principal IN "
-                f"({', '.join('?' * len(principals))}))"
+                f"({', '.join('?' * len(departments))}))"
             )
-            args += principals
+            if p.department_scope is not None:
+                scope = p.department_scope
+                by_department += f" AND d.department_id IN ({', '.join('?' * len(scope))})"
+            where.append(
+                f"(({by_department}) OR d.id IN (SELECT doc_id FROM acl_{gen} WHERE principal "
+                f"IN ({', '.join('?' * len(others))})))"
+            )
+            args += departments + list(p.department_scope or ()) + others
         if not request.include_deleted:
             where.append("d.deleted = 0")
+        if request.exclude_ids:
+            where.append(f"d.id NOT IN ({', '.join('?' * len(request.exclude_ids))})")
+            args += list(request.exclude_ids)
         f = request.filters
         if f.departments:
             where.append(
