@@ -226,13 +226,14 @@ def _my_task(case: Case, user, kinds: Sequence[str], now: dt.datetime) -> Task:
                     f"This step is a {step.kind} step; this action does not apply.",
                 )
             return task
+    already_done = errors.conflict(
+        case,
+        "already_done",
+        "この段階の処理は済んでいます。",
+        "Your part of this step is already done.",
+    )
     if any(t.holder_id == user.pk or t.acted_by_id == user.pk for t in tasks):
-        raise errors.conflict(
-            case,
-            "already_done",
-            "この段階の処理は済んでいます。",
-            "Your part of this step is already done.",
-        )
+        raise already_done
     later = Task.objects.filter(case=case, state=TaskState.WAITING).select_related(
         "assignee_post", "assignee_section"
     )
@@ -241,6 +242,8 @@ def _my_task(case: Case, user, kinds: Sequence[str], now: dt.datetime) -> Task:
         for t in later
     ):
         raise errors.not_your_turn()
+    if case.tasks.filter(acted_by=user).exists():
+        raise already_done
     raise errors.not_on_route()
 
 
