@@ -198,14 +198,15 @@ def _tasks(step: Step) -> list[Task]:
 
 
 def _holds(task: Task, user, day: dt.date) -> bool:
-    """Whether ``user`` is the person a task is for today. A post whose holder changed
-    while the step was open (a reorganisation) passes to the new holder."""
-    if task.holder_id == user.pk:
-        return True
+    """Whether ``user`` is the person a pending task is for today. A post is the
+    authority: when its holder changes while the step is open (a reorganisation), the
+    task passes to the new holder and the former one may no longer act on it."""
     if task.assignee_user_id is not None:
-        return False
+        return task.assignee_user_id == user.pk
     current = routing.holder_of(None, task.assignee_post, task.assignee_section, day)
-    if current is not None and current.pk == user.pk:
+    if current is None:  # vacant since the step opened: the one it reached keeps it
+        return task.holder_id == user.pk
+    if current.pk == user.pk:
         task.holder = user
         return True
     return False
@@ -232,7 +233,7 @@ def _my_task(case: Case, user, kinds: Sequence[str], now: dt.datetime) -> Task:
         "この段階の処理は済んでいます。",
         "Your part of this step is already done.",
     )
-    if any(t.holder_id == user.pk or t.acted_by_id == user.pk for t in tasks):
+    if any(t.state not in ACTIVE and user.pk in (t.holder_id, t.acted_by_id) for t in tasks):
         raise already_done
     later = Task.objects.filter(case=case, state=TaskState.WAITING).select_related(
         "assignee_post", "assignee_section"
@@ -923,14 +924,13 @@ def post_review(case: Case, *, user, comment: str = "", request=None, idempotenc
     """後閲: a passed-over approver (or the decider after 代決) reviews afterwards."""
 
     def work(case: Case, now):
-        day = timezone.localdate(now)
         due = [
             task
             for task in case.tasks.filter(post_review=True, post_reviewed_at__isnull=True)
             .exclude(state__in=ACTIVE)
             .select_related("step", "assignee_post", "assignee_section")
             .order_by("step__position")
-            if _holds(task, user, day)
+            if task.holder_id == user.pk
         ]
         if not due:
             raise errors.forbidden(
