@@ -141,6 +141,8 @@ class TemplateStep(AssigneeFields):
     relative_level = models.CharField(
         "起案課からみた職位", max_length=24, choices=PostLevel.choices, blank=True
     )
+    # Left out where the drafting section has no such post (not every 課 has a 係長).
+    optional = models.BooleanField("該当職がなければ省略", default=False)
 
     class Meta:
         # Rows sharing a position form one parallel step (合議 or 供覧 with several).

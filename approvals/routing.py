@@ -151,11 +151,17 @@ def planned_route(template: RouteTemplate, section: Department) -> list[PlannedS
     for template_step in template.steps.select_related(
         "assignee_user", "assignee_post", "assignee_section"
     ):
-        planned = steps.setdefault(template_step.position, PlannedStep(template_step.kind))
         if template_step.relative_level:
-            post = post_of_level(section, template_step.relative_level)
+            try:
+                post = post_of_level(section, template_step.relative_level)
+            except errors.ApprovalError:
+                if template_step.optional:
+                    continue
+                raise
+            planned = steps.setdefault(template_step.position, PlannedStep(template_step.kind))
             planned.assignees.append(Assignee(post=post))
         else:
+            planned = steps.setdefault(template_step.position, PlannedStep(template_step.kind))
             planned.assignees.append(
                 Assignee(
                     user=template_step.assignee_user,
