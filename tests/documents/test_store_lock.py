@@ -84,7 +84,7 @@ def test_an_unrecorded_upload_is_locked_until_its_quarantine_ends(store, clients
 
 
 def test_reprocessing_stores_new_versions_of_the_locked_derived_files(store, clients):
-    blob = uploaded_blob(clients["tanaka"])
+    uploaded_blob(clients["tanaka"])
     run_jobs()
     version = Document.objects.get().versions.get()
     processing.process(version.pk)  # again: the derived keys get new versions
