@@ -35,9 +35,21 @@ def store(request, tmp_path):
 
 @pytest.fixture
 def brief_retention(store, settings):
-    """Versions locked for two seconds only: for tests that destroy what they stored."""
-    settings.OBJECT_STORE = {**settings.OBJECT_STORE, "DEFAULT_RETENTION_DAYS": 2 / 86400}
-    return 2
+    """Versions locked for two seconds only: for tests that destroy what they stored.
+
+    On S3 in a bucket of its own: derived keys are named after version ids, which SQLite
+    reuses from test to test, and the session bucket keeps their versions for a day.
+    """
+    config = {**settings.OBJECT_STORE, "DEFAULT_RETENTION_DAYS": 2 / 86400}
+    if store == "s3":
+        from tests.conftest import _session_bucket
+
+        buckets = _session_bucket(default_rule=True)
+        config["BUCKET"] = next(buckets)
+    settings.OBJECT_STORE = config
+    yield 2
+    if store == "s3":
+        next(buckets, None)  # empties and removes the bucket
 
 
 def after_quarantine() -> None:
