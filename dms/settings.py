@@ -211,7 +211,15 @@ OBJECT_STORE = {
     "SECRET_KEY": env("KIROKU_S3_SECRET_KEY"),
     "BUCKET": env("KIROKU_S3_BUCKET", "kiroku"),
     "REGION": env("KIROKU_S3_REGION", "us-east-1"),
+    # Object Lock for every new version (both stores; the bucket's default rule must match,
+    # see docs/security.md): COMPLIANCE, 365 days, never more than the shortest legal
+    # retention (1 year from the next April 1), so no document outlives its own by it.
+    "DEFAULT_RETENTION_MODE": env("KIROKU_DEFAULT_RETENTION_MODE", "COMPLIANCE").upper(),
+    "DEFAULT_RETENTION_DAYS": env_int("KIROKU_DEFAULT_RETENTION_DAYS", 365),
 }
+# An upload is locked this long until it is recorded (then for the default retention);
+# an upload that is not recorded (refused, duplicate) is removed when this ends.
+UPLOAD_QUARANTINE_SECONDS = env_int("KIROKU_UPLOAD_QUARANTINE_SECONDS", 24 * 60 * 60)
 
 # --- Audit anchors: the chain's head, written daily and at each disposal to WORM storage -
 AUDIT_ANCHOR_PREFIX = "audit-anchors/"

@@ -35,8 +35,10 @@ ES_TRANSPORT_PORT=59300
 OS_PORT=59201
 OS_TRANSPORT_PORT=59301
 S3_PORT=59000
-S3_ACCESS_KEY=kirokuadmin
+S3_ACCESS_KEY=kirokuadmin # root: setup and the tests' own checks, never the app
 S3_SECRET_KEY=kirokusecret123
+S3_APP_ACCESS_KEY=kirokuapp # Kiroku's least-privilege account (scripts/services/s3.sh)
+S3_APP_SECRET_KEY=kirokuappsecret123
 S3_BUCKET=kiroku
 S3_REGION=us-east-1
 
@@ -48,7 +50,8 @@ SVC_USER=kiroku-svc # unprivileged user for the servers that refuse root
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT_DIR=$(dirname "$SCRIPT_DIR")
-VAR_DIR=$ROOT_DIR/var/services
+# Worktrees of one checkout may share the services of the main one (its var/ and cache).
+VAR_DIR=${KIROKU_SERVICES_VAR_DIR:-$ROOT_DIR/var/services}
 CACHE_DIR=${KIROKU_CACHE_DIR:-$ROOT_DIR/.cache/services}
 mkdir -p "$CACHE_DIR"
 CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
@@ -187,10 +190,13 @@ export KIROKU_ELASTICSEARCH_URL=http://127.0.0.1:$ES_PORT
 export KIROKU_OPENSEARCH_URL=http://127.0.0.1:$OS_PORT
 export KIROKU_SEARCH_URL=http://127.0.0.1:$OS_PORT
 export KIROKU_S3_ENDPOINT=http://127.0.0.1:$S3_PORT
-export KIROKU_S3_ACCESS_KEY=$S3_ACCESS_KEY
-export KIROKU_S3_SECRET_KEY=$S3_SECRET_KEY
+export KIROKU_S3_ACCESS_KEY=$S3_APP_ACCESS_KEY
+export KIROKU_S3_SECRET_KEY=$S3_APP_SECRET_KEY
+export KIROKU_S3_ROOT_ACCESS_KEY=$S3_ACCESS_KEY
+export KIROKU_S3_ROOT_SECRET_KEY=$S3_SECRET_KEY
 export KIROKU_S3_BUCKET=$S3_BUCKET
 export KIROKU_S3_REGION=$S3_REGION
+export KIROKU_DEFAULT_RETENTION_MODE=$S3_DEFAULT_RETENTION_MODE
 EOF
 }
 

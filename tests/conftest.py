@@ -23,7 +23,7 @@ from tests.storage.helpers import (
     empty_bucket,
     grant_governance_bypass,
     raw_client,
-    s3_config_for,
+    root_config_for,
 )
 
 
@@ -41,9 +41,11 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
-def s3_bucket():
-    """A fresh bucket, with Object Lock, for this session on the real S3 server."""
+def _session_bucket(default_rule: bool):
+    """A fresh bucket with Object Lock on the real S3 server, created by the root account,
+    with the app's policy and (``default_rule``) a short GOVERNANCE default retention."""
+    from minio.objectlockconfig import DAYS, GOVERNANCE, ObjectLockConfig
+
     require("s3")
     client = raw_client()
     cutoff = datetime.now(UTC) - timedelta(hours=1)
@@ -52,11 +54,27 @@ def s3_bucket():
         if old.name.startswith(TEST_BUCKET_PREFIX) and created and created < cutoff:
             empty_bucket(client, old.name)
     bucket = TEST_BUCKET_PREFIX + secrets.token_hex(6)
-    health = build_object_store(s3_config_for(bucket)).health()  # creates the bucket
+    health = build_object_store(root_config_for(bucket)).health()  # creates the bucket
     assert health["status"] == "ok", health
+    if default_rule:
+        client.set_object_lock_config(bucket, ObjectLockConfig(GOVERNANCE, 1, DAYS))
     grant_governance_bypass(client, bucket)
     yield bucket
     empty_bucket(client, bucket)
+
+
+@pytest.fixture(scope="session")
+def s3_bucket():
+    """This session's bucket, set up as production is: Object Lock with a default
+    retention rule (GOVERNANCE, 1 day: root can clean up), Kiroku's account by policy."""
+    yield from _session_bucket(default_rule=True)
+
+
+@pytest.fixture(scope="session")
+def s3_plain_bucket():
+    """A bucket with Object Lock but no default rule, for the protocol's own tests, which
+    need versions that are not locked (a default rule locks every one)."""
+    yield from _session_bucket(default_rule=False)
 
 
 # --- the audit tables, owned by their own role on PostgreSQL, as in production ----------

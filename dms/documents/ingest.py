@@ -3,9 +3,17 @@
 The original is streamed to the object store first, under a fresh key, while its SHA-256
 is computed. Then :mod:`dms.documents.lifecycle` records it (Document or Version, the
 processing job, the audit entry) in one database transaction opened by :func:`recording`.
-If that transaction fails the just-written object is deleted again, so nothing half-made
+If that transaction fails the just-written object is removed again, so nothing half-made
 remains; if the same bytes were stored before, the new copy is dropped and the version
 points at the existing blob (content addressing).
+
+Locking (docs/security.md, "Object storage"): an original is stored under a short
+*quarantine* retention (``UPLOAD_QUARANTINE_SECONDS``, in the store's default mode), so it
+is locked from its first byte; once recorded it is locked for the store's default
+retention (:func:`lock_original`, right after the commit and again by its processing job).
+An upload that is not recorded cannot be deleted during its quarantine, even by Kiroku:
+:func:`discard` has a job remove it when the quarantine ends. Nobody needs the right to
+bypass a retention.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import logging
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -23,7 +32,15 @@ from django.utils import timezone
 from dms.documents import media
 from dms.documents.models import Blob
 from dms.errors import ApiError
-from dms.storage import ObjectStoreError, PutResult, get_object_store
+from dms.storage import (
+    ObjectLocked,
+    ObjectNotFound,
+    ObjectStore,
+    ObjectStoreError,
+    PutResult,
+    Retention,
+    get_object_store,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +125,14 @@ def store_original(stream, *, filename: str, length: int | None = None) -> Store
     """Stream a file to the object store after checking what it is and how big it is."""
     reader = _CheckedReader(stream, limit=settings.UPLOAD_MAX_BYTES)
     media_type = check_media(reader.peek(media.SNIFF_BYTES))
+    store = get_object_store()
     try:
-        put = get_object_store().put(
-            original_key(media_type), reader, length=length, content_type=media_type
+        put = store.put(
+            original_key(media_type),
+            reader,
+            length=length,
+            content_type=media_type,
+            retention=quarantine(store),
         )
     except ObjectStoreError as exc:
         if isinstance(exc.__cause__ or exc.__context__, FileTooLarge):
@@ -130,12 +152,70 @@ def too_large() -> FileTooLarge:
     )
 
 
+def quarantine(store: ObjectStore) -> Retention | None:
+    """The retention of an upload until it is recorded: the default mode, but short."""
+    rule = store.default_retention
+    if rule is None:
+        return None
+    length = min(timedelta(seconds=settings.UPLOAD_QUARANTINE_SECONDS), rule.period)
+    return Retention(rule.mode, timezone.now() + length)
+
+
+def lock_original(blob: Blob) -> None:
+    """Lock a recorded original for the store's default retention from when it was stored.
+
+    Idempotent, and never shortens or weakens a retention set since (the retention work
+    extends it per document). Same-mode extension of the quarantine: no bypass needed.
+    """
+    store = get_object_store()
+    rule = store.default_retention
+    if rule is None:
+        return
+    wanted = rule.from_(blob.created_at)
+    current = store.get_retention(blob.key, blob.store_version_id)
+    if current is not None and current.in_force():
+        if current.until >= wanted.until:
+            return
+        # extended in its own mode: changing the mode would need the bypass right
+        wanted = Retention(current.mode, wanted.until)
+    if wanted.in_force():
+        store.set_retention(blob.key, blob.store_version_id, wanted)
+
+
 def discard(stored: StoredOriginal) -> None:
-    """Remove an object that ended up not recorded (best effort: log if it fails)."""
+    """Remove an upload that was not recorded: at once if the store lets it, else (under
+    its quarantine) by a job when the quarantine ends. Best effort: failures are logged
+    and the orphan sweep finds what is left."""
+    key, version_id = stored.put.key, stored.put.version_id
     try:
-        get_object_store().delete_version(stored.put.key, stored.put.version_id)
+        get_object_store().delete_version(key, version_id)
+        return
+    except ObjectLocked as locked:
+        ends = None if locked.legal_hold else locked.until
     except ObjectStoreError:
-        logger.exception("could not remove unrecorded object %s", stored.put.key)
+        logger.exception("could not remove unrecorded object %s", key)
+        return
+    if ends is None:  # pragma: no cover - never on a fresh upload
+        logger.error("unrecorded object %s %s is on hold; not removed", key, version_id)
+        return
+    from dms.documents.tasks import remove_unrecorded
+
+    try:
+        remove_unrecorded.using(run_after=ends + timedelta(seconds=1)).enqueue(key, version_id)
+    except Exception:
+        logger.exception("could not schedule the removal of unrecorded object %s", key)
+
+
+def remove_unrecorded(key: str, version_id: str) -> None:
+    """Delete a discarded upload once its quarantine is over (the job's work).
+
+    Never one a blob points at (a commit whose answer was lost did record it); raises
+    ``ObjectLocked`` while it is still locked, so the job is retried.
+    """
+    if Blob.objects.filter(key=key, store_version_id=version_id).exists():
+        return
+    with contextlib.suppress(ObjectNotFound):  # removed by an earlier attempt
+        get_object_store().delete_version(key, version_id)
 
 
 def _blob_for(stored: StoredOriginal) -> tuple[Blob, bool]:
@@ -190,6 +270,11 @@ def recording(stored: StoredOriginal):
         raise
     if not new_blob:
         discard(stored)
+        return
+    try:
+        lock_original(blob)
+    except ObjectStoreError:  # the processing job locks it again (and is retried)
+        logger.warning("could not lock original %s yet", blob.key, exc_info=True)
 
 
 class _CheckedReader:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 import ocr
-from dms.documents import lifecycle, media
+from dms.documents import ingest, lifecycle, media
 from dms.documents.models import Version
 from dms.jobs import PermanentError
 from dms.storage import get_object_store
@@ -114,6 +114,7 @@ def process(version_id: int) -> dict:
     lifecycle.processing_started(version.document_id)
     store = get_object_store()
     blob = version.blob
+    ingest.lock_original(blob)  # in case the lock after recording failed (idempotent)
     with tempfile.TemporaryDirectory(prefix="kiroku-process-") as work:
         # Renderers need random access: spool the original to a local file, in chunks.
         local = Path(work) / f"original{media.EXTENSIONS[blob.media_type]}"

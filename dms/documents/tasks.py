@@ -8,7 +8,7 @@ A job stores its task's path (``dms.documents.tasks.process_version``); migratio
 
 from django_tasks import task
 
-from dms.documents import lifecycle, processing
+from dms.documents import ingest, lifecycle, processing
 from dms.documents.models import Version
 from dms.jobs import on_give_up
 
@@ -17,6 +17,14 @@ from dms.jobs import on_give_up
 def process_version(version_id: int) -> dict:
     """Extract, archive and thumbnail a new version: :func:`processing.process`."""
     return processing.process(version_id)
+
+
+# Small and frees storage: ahead of OCR once due.
+@task(priority=10)
+def remove_unrecorded(key: str, version_id: str) -> None:
+    """Delete an upload that was not recorded once its quarantine ends:
+    :func:`ingest.remove_unrecorded`."""
+    ingest.remove_unrecorded(key, version_id)
 
 
 @on_give_up(process_version)

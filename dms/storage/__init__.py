@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import timedelta
 from typing import Any
 
 from .base import (
     COMPLIANCE,
     GOVERNANCE,
     ChecksumMismatch,
+    DefaultRetention,
     InvalidRange,
     ObjectInfo,
     ObjectLocked,
@@ -38,6 +40,7 @@ __all__ = [
     "COMPLIANCE",
     "GOVERNANCE",
     "ChecksumMismatch",
+    "DefaultRetention",
     "InvalidRange",
     "ObjectInfo",
     "ObjectLocked",
@@ -62,15 +65,17 @@ def build_object_store(config: dict[str, Any]) -> ObjectStore:
 
     ``BACKEND`` is ``"local"`` (needs ``ROOT``) or ``"s3"`` (needs ``ENDPOINT``, ``BUCKET``;
     uses ``ACCESS_KEY``, ``SECRET_KEY``, ``REGION`` and optionally ``CONNECT_TIMEOUT``,
-    ``READ_TIMEOUT``, ``PART_SIZE``).
+    ``READ_TIMEOUT``, ``PART_SIZE``). Both take ``DEFAULT_RETENTION_MODE`` and
+    ``DEFAULT_RETENTION_DAYS`` (a fraction for tests; unset or 0: no default retention).
     """
     backend = (config.get("BACKEND") or "local").lower()
+    default_retention = _default_retention(config)
     if backend == "local":
         from .local import LocalObjectStore
 
         if not config.get("ROOT"):
             raise ValueError("OBJECT_STORE['ROOT'] is required for the local backend")
-        return LocalObjectStore(config["ROOT"])
+        return LocalObjectStore(config["ROOT"], default_retention=default_retention)
     if backend == "s3":
         from .s3 import S3ObjectStore
 
@@ -91,9 +96,18 @@ def build_object_store(config: dict[str, Any]) -> ObjectStore:
             config.get("SECRET_KEY"),
             config["BUCKET"],
             config.get("REGION") or "us-east-1",
+            default_retention=default_retention,
             **options,
         )
     raise ValueError(f"unknown OBJECT_STORE backend {backend!r} (expected 'local' or 's3')")
+
+
+def _default_retention(config: dict[str, Any]) -> DefaultRetention | None:
+    days = float(config.get("DEFAULT_RETENTION_DAYS") or 0)
+    if not days:
+        return None
+    mode = (config.get("DEFAULT_RETENTION_MODE") or COMPLIANCE).upper()
+    return DefaultRetention(mode, timedelta(days=days))  # type: ignore[arg-type]
 
 
 _cache: dict[tuple[Any, ...], ObjectStore] = {}

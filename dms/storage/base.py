@@ -147,6 +147,30 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class DefaultRetention:
+    """The retention every new version gets unless ``put`` is given one: Object Lock's
+    bucket default rule (``mode`` for ``period`` from the moment a version is stored).
+
+    S3 servers apply the bucket's rule themselves (MinIO, AWS) or not at all (versitygw
+    1.7 only refuses deletes for a while after the rule was set), so both stores send it
+    with every ``put``: a version is then locked from its first byte everywhere.
+    """
+
+    mode: RetentionMode
+    period: timedelta
+
+    def __post_init__(self):
+        if self.mode not in (GOVERNANCE, COMPLIANCE):
+            raise ValueError(f"retention mode must be GOVERNANCE or COMPLIANCE, not {self.mode!r}")
+        if self.period <= timedelta(0):
+            raise ValueError(f"default retention period must be positive, not {self.period}")
+
+    def from_(self, stored_at: datetime) -> Retention:
+        """The retention of a version stored at ``stored_at``."""
+        return Retention(self.mode, stored_at + self.period)
+
+
+@dataclass(frozen=True)
 class PutResult:
     """What ``put`` stored: the new version and the digest of its bytes."""
 
@@ -190,6 +214,8 @@ class ObjectStore(Protocol):
     """A versioned object store with Object Lock semantics (see the module docstring)."""
 
     backend: str
+    #: Applied by ``put`` when no retention is given; None: versions are stored unlocked.
+    default_retention: DefaultRetention | None
 
     def put(
         self,
@@ -207,7 +233,8 @@ class ObjectStore(Protocol):
         ``stream`` is a binary file-like object (``read(n)``), bytes, or an iterable of
         bytes. ``length``, when given, must be the exact number of bytes. The SHA-256 is
         computed while writing; if ``expected_sha256`` (or ``length``) does not match,
-        nothing is stored and :class:`ChecksumMismatch` is raised.
+        nothing is stored and :class:`ChecksumMismatch` is raised. Without ``retention``
+        the version gets :attr:`default_retention` (if any).
         """
         ...
 

@@ -40,6 +40,7 @@ from typing import Any
 from ._streams import HashingReader, as_reader
 from .base import (
     CHUNK_SIZE,
+    DefaultRetention,
     ObjectInfo,
     ObjectNotFound,
     ObjectReader,
@@ -91,9 +92,12 @@ class LocalObjectStore:
 
     backend = "local"
 
-    def __init__(self, root: str | os.PathLike[str]):
+    def __init__(
+        self, root: str | os.PathLike[str], *, default_retention: DefaultRetention | None = None
+    ):
         self.root = Path(root).resolve()
         self._objects = self.root / "objects"
+        self.default_retention = default_retention
 
     def __repr__(self) -> str:
         return f"LocalObjectStore({str(self.root)!r})"
@@ -201,6 +205,8 @@ class LocalObjectStore:
         if retention is not None and not retention.in_force():
             raise RetentionError(f"retention must end in the future: {retention.until}")
         reader = HashingReader(as_reader(stream), length=length, expected_sha256=expected_sha256)
+        if retention is None and self.default_retention is not None:
+            retention = self.default_retention.from_(utcnow())
         directory.mkdir(parents=True, exist_ok=True, mode=0o750)
         tmp = directory / f".tmp-{secrets.token_hex(8)}.data"
         final: Path | None = None

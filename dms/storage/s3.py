@@ -36,6 +36,11 @@ this class makes them behave the same:
 * Keys map to files, so ``a`` and ``a/b`` cannot both exist (MinIO has the same limit):
   reported as an ObjectStoreError naming the conflict.
 * The ``Server`` header is ``VERSITYGW`` with no version number (MinIO: ``MinIO``).
+* The bucket's default retention rule is not applied to new versions (it only refuses
+  every delete for its period after the rule was set): ``put`` sends the store's
+  ``default_retention`` with each version instead, as MinIO would apply it.
+* Only the bucket's owner may read its versioning state; Kiroku's account is not the
+  owner (its rights come from the bucket policy), so Object Lock stands for versioning.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ from ._streams import HashingReader, as_reader
 from .base import (
     COMPLIANCE,
     GOVERNANCE,
+    DefaultRetention,
     InvalidRange,
     ObjectInfo,
     ObjectLocked,
@@ -79,6 +85,7 @@ from .base import (
     check_retention_change,
     lock_error,
     resolve_range,
+    utcnow,
     validate_key,
     validate_prefix,
     validate_range,
@@ -156,6 +163,7 @@ class S3ObjectStore:
         part_size: int = MIN_PART_SIZE,  # parts in flight hold little memory
         parallel_parts: int = 3,
         cert_check: bool = True,
+        default_retention: DefaultRetention | None = None,
     ):
         if "://" not in endpoint:
             endpoint = "https://" + endpoint
@@ -169,6 +177,7 @@ class S3ObjectStore:
         self.region = region
         self.part_size = part_size
         self.parallel_parts = parallel_parts
+        self.default_retention = default_retention
         # Few, fast retries: a server that is down must give a quick 503, not a hang.
         http = urllib3.PoolManager(
             timeout=urllib3.Timeout(connect=connect_timeout, read=read_timeout),
@@ -273,7 +282,15 @@ class S3ObjectStore:
             self._ready = True
 
     def _check_bucket(self) -> dict[str, Any]:
-        versioning = self._client.get_bucket_versioning(self.bucket).status
+        try:
+            versioning = self._client.get_bucket_versioning(self.bucket).status
+        except S3Error as exc:
+            # versitygw lets only the owner read it, and the app is not the owner (a
+            # policy grants its rights): Object Lock, checked below, implies versioning
+            # (S3 cannot suspend versioning on a locked bucket).
+            if exc.code != "AccessDenied":
+                raise
+            versioning = "Enabled"
         try:
             root = ET.fromstring(sdk.object_lock_configuration(self._client, self.bucket))
             lock = "".join(
@@ -320,6 +337,9 @@ class S3ObjectStore:
         reader = HashingReader(as_reader(stream), length=length, expected_sha256=expected_sha256)
         part_size = self.part_size if length is None else self._part_size_for(length)
         content_type = content_type or "application/octet-stream"
+        if retention is None and self.default_retention is not None:
+            # sent explicitly: versitygw does not apply the bucket's default rule to versions
+            retention = self.default_retention.from_(utcnow())
         lock = MinioRetention(retention.mode, retention.until) if retention else None
         # Read the first part and one byte more: if the stream ends within the first part,
         # its digest is known (and checked) before anything is sent and goes into the

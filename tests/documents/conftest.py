@@ -1,10 +1,12 @@
 """Fixtures for the document tests: an organisation, its users, and the object store.
 
 ``store`` runs each test on both object stores (local disk and the real S3 server) by
-pointing ``settings.OBJECT_STORE`` at it.
+pointing ``settings.OBJECT_STORE`` at it, locked as in production but briefly: every new
+version under GOVERNANCE retention for a day, an upload's quarantine one second.
 """
 
 import io
+import time
 
 import pytest
 from django.test import override_settings
@@ -17,15 +19,55 @@ from dms.jobs.worker import Worker
 from tests.services import implementation_params
 from tests.storage.helpers import s3_config_for
 
+LOCKED = {"DEFAULT_RETENTION_MODE": "GOVERNANCE", "DEFAULT_RETENTION_DAYS": 1}
+QUARANTINE_SECONDS = 1
+
 
 @pytest.fixture(params=implementation_params("local", "s3"))
 def store(request, tmp_path):
     if request.param == "local":
-        config = {"BACKEND": "local", "ROOT": str(tmp_path / "objects")}
+        config = {"BACKEND": "local", "ROOT": str(tmp_path / "objects"), **LOCKED}
     else:
-        config = s3_config_for(request.getfixturevalue("s3_bucket"))
-    with override_settings(OBJECT_STORE=config):
+        config = s3_config_for(request.getfixturevalue("s3_bucket"), **LOCKED)
+    with override_settings(OBJECT_STORE=config, UPLOAD_QUARANTINE_SECONDS=QUARANTINE_SECONDS):
         yield request.param
+
+
+@pytest.fixture
+def brief_retention(store, settings):
+    """Versions locked for two seconds only: for tests that destroy what they stored.
+
+    On S3 in a bucket of its own: derived keys are named after version ids, which SQLite
+    reuses from test to test, and the session bucket keeps their versions for a day.
+    """
+    config = {**settings.OBJECT_STORE, "DEFAULT_RETENTION_DAYS": 2 / 86400}
+    if store == "s3":
+        from tests.conftest import _session_bucket
+
+        buckets = _session_bucket(default_rule=True)
+        config["BUCKET"] = next(buckets)
+    settings.OBJECT_STORE = config
+    yield 2
+    if store == "s3":
+        next(buckets, None)  # empties and removes the bucket
+
+
+def after_quarantine() -> None:
+    """Wait for the uploads' quarantine to end, then run the removals it held back."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from dms.documents.tasks import remove_unrecorded
+    from dms.jobs.models import Job, JobStatus
+
+    removals = Job.objects.filter(task_path=remove_unrecorded.module_path, status=JobStatus.READY)
+    last = removals.aggregate(last=Max("run_after"))["last"]
+    if last is not None:
+        time.sleep(max(0.0, (last - timezone.now()).total_seconds()) + 0.2)
+    worker = Worker(worker_id="test-removals")
+    for _ in range(100):
+        if not removals.filter(run_after__lte=timezone.now()).exists() or not worker.run_one():
+            break
 
 
 @pytest.fixture

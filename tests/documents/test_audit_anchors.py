@@ -1,6 +1,7 @@
 """Anchors: the head in WORM storage, daily and at every disposal, on both object stores."""
 
 import json
+import time
 
 import pytest
 from django.core.management import call_command
@@ -49,8 +50,11 @@ def test_an_anchor_holds_the_head_under_object_lock(store, org):
     assert anchors.check() == (1, [])
 
 
-def test_every_disposal_is_anchored(store, org, clients, django_capture_on_commit_callbacks):
+def test_every_disposal_is_anchored(
+    brief_retention, org, clients, django_capture_on_commit_callbacks
+):
     document = Document.objects.get(pk=upload(clients["tanaka"]))
+    time.sleep(brief_retention + 1.5)  # the store keeps every version until then
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.destroy(document, decision="廃棄決定 1", user=org["records"])
     destroyed = AuditEntry.objects.get(action="destroy", document_id=document.pk)

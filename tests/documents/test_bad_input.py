@@ -24,7 +24,7 @@ from dms.documents.models import Blob, Document, Version
 from dms.documents.tasks import process_version
 from dms.jobs.models import Job
 from dms.storage import get_object_store
-from tests.documents.conftest import client_for, named, pdf_bytes, run_jobs
+from tests.documents.conftest import after_quarantine, client_for, named, pdf_bytes, run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,8 @@ def test_the_same_file_uploaded_ten_times_at_once(store, org, generated_keys):
     assert Document.objects.count() == 10
     blob = Blob.objects.get()  # recorded once
     assert get_object_store().head(blob.key, blob.store_version_id).sha256 == blob.sha256
-    # ... and stored once: the nine other copies were removed after the upload
+    # ... and stored once: the nine other copies are removed after their quarantine
+    after_quarantine()
     versions = {key: get_object_store().list_versions(key) for key in generated_keys}
     assert len(versions) == 10
     assert sorted(len(found) for found in versions.values()) == [0] * 9 + [1]
@@ -231,6 +232,7 @@ def test_database_failing_after_the_object_was_stored_leaves_nothing_behind(
     assert response.json()["error"] == "database_unavailable"
     assert_nothing_recorded()
     assert len(generated_keys) == 1
+    after_quarantine()
     assert get_object_store().list_versions(generated_keys[0]) == []  # removed again
 
 

@@ -2,6 +2,7 @@
 refused (and the refusal audited) when the actor or the document's state forbids it."""
 
 import datetime as dt
+import time
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from dms.audit.models import AuditEntry, Outcome
 from dms.documents import events, lifecycle
 from dms.documents.models import Document, Status
 from dms.storage import get_object_store
-from tests.documents.conftest import named, pdf_bytes, run_jobs
+from tests.documents.conftest import after_quarantine, named, pdf_bytes, run_jobs
 from tests.documents.test_api import upload
 from tests.jobs import tasks
 
@@ -162,7 +163,9 @@ def test_staff_of_another_department_cannot_change_through_the_services(document
     assert last_entry(document).outcome == Outcome.REFUSED
 
 
-def test_destroy_removes_every_stored_object_but_keeps_the_tombstone(document, org):
+def test_destroy_removes_every_stored_object_but_keeps_the_tombstone(
+    brief_retention, document, org
+):
     run_jobs()  # archive and thumbnail exist too
     version = document.versions.select_related("blob").get()
     version.refresh_from_db()
@@ -175,6 +178,7 @@ def test_destroy_removes_every_stored_object_but_keeps_the_tombstone(document, o
     assert store.list_versions(version.blob.key)  # nothing touched while on hold
     held = Document.objects.get(pk=document.pk)
     released = lifecycle.set_hold(held, False, reason="終結", user=org["records"])
+    time.sleep(brief_retention + 1.5)  # the store keeps every version until then
     destroyed = lifecycle.destroy(released, decision="廃棄決定 2", user=org["records"])
     assert destroyed.is_destroyed and destroyed.is_deleted
     assert not any(store.list_versions(key) for key in keys if key)
@@ -219,6 +223,7 @@ def test_upload_to_a_refused_department_named_after_the_file_is_discarded(
     )
     assert response.status_code == 400
     assert len(generated_keys) == 1
+    after_quarantine()
     assert get_object_store().list_versions(generated_keys[0]) == []
 
 
@@ -231,4 +236,5 @@ def test_a_file_sent_to_a_field_other_than_file_is_not_stored(store, clients, ge
     assert response.status_code == 400
     assert response.json()["error"] == "unexpected_file"
     assert len(generated_keys) <= 1
+    after_quarantine()
     assert all(get_object_store().list_versions(key) == [] for key in generated_keys)

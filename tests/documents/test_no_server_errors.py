@@ -12,7 +12,7 @@ from rest_framework.test import APIRequestFactory
 from dms.documents.models import Document
 from dms.errors import api_exception_handler
 from dms.storage import get_object_store
-from tests.documents.conftest import named, pdf_bytes
+from tests.documents.conftest import after_quarantine, named, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +174,7 @@ def test_a_version_comment_is_checked_and_the_file_not_kept(
     )
     assert _error_body(response, 400)["comment"]
     assert document.versions.count() == 1
+    after_quarantine()
     assert get_object_store().list_versions(generated_keys[-1]) == []  # discarded
 
 

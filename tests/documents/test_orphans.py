@@ -1,13 +1,15 @@
 """sweep_orphans: objects no record points at are reported, and removed on request."""
 
 import io
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from dms.documents import orphans
+from dms.documents import ingest, orphans
 from dms.documents.models import Version
 from dms.storage import get_object_store
 from tests.documents.conftest import named, pdf_bytes, run_jobs
@@ -26,9 +28,17 @@ def stored(store, clients):
     version = Version.objects.select_related("blob").get()
     assert version.thumbnail_key
     object_store = get_object_store()
-    lost = object_store.put(f"originals/{uuid.uuid4().hex}", pdf_bytes())
-    lost_derived = object_store.put(f"derived/versions/{uuid.uuid4().int}/thumbnail.png", b"png")
-    held = object_store.put(f"originals/{uuid.uuid4().hex}", b"held", legal_hold=True)
+    # Orphans as an interrupted upload leaves them: under the upload's short quarantine.
+    brief = ingest.quarantine(object_store)
+    lost = object_store.put(f"originals/{uuid.uuid4().hex}", pdf_bytes(), retention=brief)
+    lost_derived = object_store.put(
+        f"derived/versions/{uuid.uuid4().int}/thumbnail.png", b"png", retention=brief
+    )
+    held = object_store.put(
+        f"originals/{uuid.uuid4().hex}", b"held", legal_hold=True, retention=brief
+    )
+    if brief is not None:
+        time.sleep(max(0.0, (brief.until - timezone.now()).total_seconds()) + 0.2)
     return {
         "recorded": {version.blob.key, version.thumbnail_key, version.archive_key} - {""},
         "orphans": {lost.key, lost_derived.key},

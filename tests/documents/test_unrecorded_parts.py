@@ -13,12 +13,15 @@ from rest_framework.test import APIClient
 from dms.documents import lifecycle
 from dms.documents.models import Document, Version
 from dms.storage import get_object_store
-from tests.documents.conftest import named, pdf_bytes
+from tests.documents.conftest import after_quarantine, named, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 def left_in_store(keys: list[str]) -> list[str]:
+    """What is still stored under ``keys`` once the quarantine of unrecorded uploads ended
+    (the store keeps every upload until then: ``ingest.quarantine``)."""
+    after_quarantine()
     store = get_object_store()
     return [key for key in keys if store.list_versions(key)]
 

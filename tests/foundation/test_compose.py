@@ -1,5 +1,6 @@
 """docker-compose.yml (the production path) agrees with the settings module."""
 
+import json
 import re
 from pathlib import Path
 
@@ -68,3 +69,26 @@ def test_search_images_install_japanese_analysis():
     for engine in ["elasticsearch", "opensearch"]:
         dockerfile = (ROOT / "docker" / engine / "Dockerfile").read_text()
         assert "analysis-kuromoji" in dockerfile and "analysis-icu" in dockerfile
+
+
+def test_the_app_gets_its_own_least_privilege_s3_user_not_the_root_one():
+    env = COMPOSE["services"]["web"]["environment"]
+    assert "MINIO_ROOT" not in env["KIROKU_S3_ACCESS_KEY"] + env["KIROKU_S3_SECRET_KEY"]
+    assert env["KIROKU_DEFAULT_RETENTION_MODE"].endswith(":-COMPLIANCE}")
+    init = COMPOSE["services"]["minio-init"]
+    command = " ".join(init["entrypoint"])
+    assert "mc retention set --default" in command
+    assert "mc admin user add" in command and "mc admin policy attach" in command
+    policy = json.loads((ROOT / "docker" / "minio" / "kiroku-app-policy.json").read_text())
+    actions = {action for statement in policy["Statement"] for action in statement["Action"]}
+    assert {"s3:PutObject", "s3:GetObject", "s3:PutObjectRetention"} <= actions
+    assert not actions & {
+        "s3:*",
+        "s3:BypassGovernanceRetention",
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketObjectLockConfiguration",
+        "s3:PutBucketVersioning",
+        "s3:DeleteBucket",
+    }
+    assert any("kiroku-app-policy.json" in volume for volume in init["volumes"])

@@ -29,6 +29,7 @@ def _compose_environment(tmp_path) -> dict[str, str]:
         "MINIO_ROOT_PASSWORD": secrets.token_urlsafe(20),
         "POSTGRES_ADMIN_PASSWORD": secrets.token_urlsafe(20),
         "POSTGRES_AUDIT_OWNER_PASSWORD": secrets.token_urlsafe(20),
+        "KIROKU_S3_APP_SECRET_KEY": secrets.token_urlsafe(20),
         "KIROKU_ALLOWED_HOSTS": "kiroku.example.lg.jp",
     }
 

@@ -57,7 +57,8 @@ class GeneratorReader:
 TEST_BUCKET_PREFIX = "kiroku-test-"
 
 
-def s3_config_for(bucket: str) -> dict[str, str]:
+def s3_config_for(bucket: str, **extra: object) -> dict:
+    """A store configuration with Kiroku's own (least-privilege) account."""
     return {
         "BACKEND": "s3",
         "ENDPOINT": os.environ["KIROKU_S3_ENDPOINT"],
@@ -65,42 +66,104 @@ def s3_config_for(bucket: str) -> dict[str, str]:
         "SECRET_KEY": os.environ.get("KIROKU_S3_SECRET_KEY", ""),
         "REGION": os.environ.get("KIROKU_S3_REGION", "us-east-1"),
         "BUCKET": bucket,
+        **extra,
     }
 
 
-def raw_client():
+def root_credentials() -> tuple[str, str]:
+    """The server's root account (``scripts/services.sh env``): creates and cleans up the
+    test buckets. Without one configured, the app's account is taken for it."""
+    return (
+        os.environ.get("KIROKU_S3_ROOT_ACCESS_KEY") or os.environ.get("KIROKU_S3_ACCESS_KEY", ""),
+        os.environ.get("KIROKU_S3_ROOT_SECRET_KEY") or os.environ.get("KIROKU_S3_SECRET_KEY", ""),
+    )
+
+
+def root_config_for(bucket: str) -> dict:
+    access, secret = root_credentials()
+    return {**s3_config_for(bucket), "ACCESS_KEY": access, "SECRET_KEY": secret}
+
+
+def client_for(access_key: str | None, secret_key: str | None):
     """A plain minio client on the test server, to check what the server itself does."""
     from minio import Minio
 
     parts = urlsplit(os.environ["KIROKU_S3_ENDPOINT"])
     return Minio(
         parts.netloc,
-        access_key=os.environ.get("KIROKU_S3_ACCESS_KEY"),
-        secret_key=os.environ.get("KIROKU_S3_SECRET_KEY"),
+        access_key=access_key,
+        secret_key=secret_key,
         secure=parts.scheme == "https",
         region=os.environ.get("KIROKU_S3_REGION", "us-east-1"),
     )
 
 
+def raw_client():
+    """A plain minio client with the root account."""
+    return client_for(*root_credentials())
+
+
+def app_client():
+    """A plain minio client with Kiroku's own account."""
+    environ = os.environ
+    return client_for(environ.get("KIROKU_S3_ACCESS_KEY"), environ.get("KIROKU_S3_SECRET_KEY"))
+
+
+#: What Kiroku's account may do in its bucket (scripts/services/s3.sh sets the same policy
+#: on the ``kiroku`` bucket; docker/minio/kiroku-app-policy.json is MinIO's equivalent).
+APP_ACTIONS = [
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+    "s3:GetBucketVersioning",
+    "s3:GetBucketObjectLockConfiguration",
+    "s3:GetBucketLocation",
+    "s3:ListBucketMultipartUploads",
+    "s3:ListMultipartUploadParts",
+    "s3:AbortMultipartUpload",
+    "s3:PutObject",
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:DeleteObjectVersion",
+    "s3:GetObjectTagging",
+    "s3:GetObjectVersionTagging",
+    "s3:PutObjectTagging",
+    "s3:PutObjectVersionTagging",
+    "s3:GetObjectRetention",
+    "s3:PutObjectRetention",
+    "s3:GetObjectLegalHold",
+    "s3:PutObjectLegalHold",
+]
+
+
 def grant_governance_bypass(client, bucket: str) -> None:
-    """Let the test account bypass GOVERNANCE retention in ``bucket``.
+    """Set the bucket policy: the root account may bypass GOVERNANCE retention (to clean
+    up), Kiroku's account gets :data:`APP_ACTIONS` and nothing else.
 
     AWS and MinIO grant s3:BypassGovernanceRetention through the user's IAM policy (the
     root/admin user has it). versitygw checks it only against the *bucket policy*, even for
-    its root account, so without this statement every bypass is refused.
+    its root account, so without this statement every bypass is refused. A non-admin
+    versitygw account reaches a bucket it does not own only through this policy.
     """
-    policy = {
-        "Version": "2012-10-17",
-        "Statement": [
+    root, _secret = root_credentials()
+    app = os.environ.get("KIROKU_S3_ACCESS_KEY", "")
+    statements = [
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": [root]},
+            "Action": ["s3:BypassGovernanceRetention"],
+            "Resource": [f"arn:aws:s3:::{bucket}/*"],
+        }
+    ]
+    if app and app != root:
+        statements.append(
             {
                 "Effect": "Allow",
-                "Principal": {"AWS": [os.environ.get("KIROKU_S3_ACCESS_KEY", "")]},
-                "Action": ["s3:BypassGovernanceRetention"],
-                "Resource": [f"arn:aws:s3:::{bucket}/*"],
+                "Principal": {"AWS": [app]},
+                "Action": APP_ACTIONS,
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
             }
-        ],
-    }
-    client.set_bucket_policy(bucket, json.dumps(policy))
+        )
+    client.set_bucket_policy(bucket, json.dumps({"Version": "2012-10-17", "Statement": statements}))
 
 
 def open_multipart_uploads(client, bucket: str, key: str) -> list[str]:

@@ -33,7 +33,7 @@ from tests.storage.helpers import (
     now,
     open_multipart_uploads,
     raw_client,
-    s3_config_for,
+    root_config_for,
 )
 
 # --- a server that is down (needs no server) -----------------------------------------
@@ -117,7 +117,7 @@ def test_endpoint_must_be_a_url():
 
 @pytest.fixture
 def store(s3_bucket) -> S3ObjectStore:
-    return build_object_store(s3_config_for(s3_bucket))  # type: ignore[return-value]
+    return build_object_store(root_config_for(s3_bucket))  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_missing_bucket_is_created_with_object_lock(s3_bucket):
     bucket = TEST_BUCKET_PREFIX + secrets.token_hex(6)
     client = raw_client()
     try:
-        store = build_object_store(s3_config_for(bucket))
+        store = build_object_store(root_config_for(bucket))
         assert not client.bucket_exists(bucket)
         health = store.health()
         assert health["status"] == "ok", health
@@ -202,7 +202,7 @@ def test_existing_bucket_without_object_lock_is_refused(s3_bucket):
     client = raw_client()
     client.make_bucket(bucket)  # plain bucket: no versioning, no Object Lock
     try:
-        store = build_object_store(s3_config_for(bucket))
+        store = build_object_store(root_config_for(bucket))
         with pytest.raises(StoreMisconfigured, match="Object Lock"):
             store.put("x", b"x")
         health = store.health()
@@ -215,7 +215,7 @@ def test_existing_bucket_without_object_lock_is_refused(s3_bucket):
 
 @pytest.mark.s3
 def test_wrong_credentials_are_a_configuration_error(s3_bucket):
-    config = {**s3_config_for(s3_bucket), "SECRET_KEY": "not-the-secret"}
+    config = {**root_config_for(s3_bucket), "SECRET_KEY": "not-the-secret"}
     store = build_object_store(config)
 
     with pytest.raises(StoreMisconfigured, match=r"denied|refused"):
@@ -227,6 +227,6 @@ def test_wrong_credentials_are_a_configuration_error(s3_bucket):
 
 @pytest.mark.s3
 def test_unknown_access_key_is_a_configuration_error(s3_bucket):
-    config = {**s3_config_for(s3_bucket), "ACCESS_KEY": "nobody", "SECRET_KEY": "nothing"}
+    config = {**root_config_for(s3_bucket), "ACCESS_KEY": "nobody", "SECRET_KEY": "nothing"}
     with pytest.raises(StoreMisconfigured):
         build_object_store(config).put("x", b"x")
