@@ -22,6 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from dms.sqlite.base import private_file
 from search import highlight, text
 from search.backends.base import (
     BOOLEAN,
@@ -102,7 +103,8 @@ class EmbeddedBackend:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_file(self.path)  # the index holds document text: 0600, as the database
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

@@ -34,7 +34,7 @@ SERVICE_VARS = [
 def test_health_reports_every_real_backend_healthy():
     for name in services.SERVICES:
         services.require(name)
-    response = APIClient().get("/api/health/")
+    response = administrator().get("/api/health/")
     body = response.json()
     assert response.status_code == 200, body
     found = body["services"]
@@ -61,7 +61,7 @@ def test_health_answers_503_and_names_the_backend_that_is_down(tmp_path):
         SEARCH={"URL": "http://127.0.0.1:1", "ENGINES": {}, "INDEX_DIR": str(tmp_path)},
         OBJECT_STORE={"BACKEND": "local", "ROOT": str(tmp_path / "objects")},
     ):
-        response = APIClient().get("/api/health/")
+        response = administrator().get("/api/health/")
     body = response.json()
     assert response.status_code == 503
     assert body["status"] == "down"
@@ -151,7 +151,7 @@ def test_failing_jobs_make_health_degraded_not_down(tmp_path):
         SEARCH={"URL": "", "ENGINES": {}, "INDEX_DIR": str(tmp_path)},
         OBJECT_STORE={"BACKEND": "local", "ROOT": str(tmp_path / "objects")},
     ):
-        response = APIClient().get("/api/health/")
+        response = administrator().get("/api/health/")
         stdout, stderr = io.StringIO(), io.StringIO()
         call_command("check_services", stdout=stdout, stderr=stderr)  # no CommandError
     body = response.json()
@@ -161,3 +161,33 @@ def test_failing_jobs_make_health_degraded_not_down(tmp_path):
     assert queue["capabilities"]["retrying"]["search.tasks.index_document"]["count"] == 1
     assert "WARN job_queue" in stdout.getvalue()
     assert "degraded" in stderr.getvalue() and "index_document" in stderr.getvalue()
+
+
+def administrator() -> APIClient:
+    from dms.accounts.models import Role, User
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("health-admin", role=Role.ADMINISTRATOR))
+    return client
+
+
+@pytest.mark.django_db
+def test_health_tells_others_only_up_or_down(tmp_path):
+    """Versions, endpoints and error text are for administrators (and check_services)."""
+    from dms.accounts.models import User
+
+    staff = APIClient()
+    staff.force_authenticate(User.objects.create_user("health-staff"))
+    with override_settings(
+        SEARCH={"URL": "http://127.0.0.1:1", "ENGINES": {}, "INDEX_DIR": str(tmp_path)},
+        OBJECT_STORE={"BACKEND": "local", "ROOT": str(tmp_path / "objects")},
+    ):
+        for client in (APIClient(), staff):
+            response = client.get("/api/health/")
+            assert response.status_code == 503
+            body = response.json()
+            assert body["services"]["search"] == {"status": "down"}
+            assert all(set(service) == {"status"} for service in body["services"].values())
+            assert "127.0.0.1:1" not in response.content.decode()
+        full = administrator().get("/api/health/").json()
+    assert "127.0.0.1:1" in full["services"]["search"]["detail"]

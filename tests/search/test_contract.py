@@ -288,3 +288,18 @@ def test_searches_are_answered_from_the_old_index_while_a_reindex_builds(corpus)
     assert seen_during_build == [[2]]
     assert ids(corpus, "京都市") == [2]
     assert corpus.indexed()[2][0] == 11
+
+
+def test_the_embedded_index_file_is_private(tmp_path):
+    """It holds every document's text: readable by Kiroku's user only, like the database."""
+    import stat
+
+    from search.backends.embedded import EmbeddedBackend
+
+    backend = EmbeddedBackend(str(tmp_path / "index"), "private")
+    backend.ensure_index()
+    files = [path for path in (tmp_path / "index").rglob("*") if path.is_file()]
+    assert files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path, oct(path.stat().st_mode))
+    assert stat.S_IMODE((tmp_path / "index").stat().st_mode) & 0o077 == 0
