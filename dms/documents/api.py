@@ -326,57 +326,45 @@ class DocumentViewSet(
     @action(detail=True, methods=["post"])
     def share(self, request, pk=None):
         document = self.get_object()
-        wanted = ShareSerializer(data=request.data)
-        wanted.is_valid(raise_exception=True)
-        # The right to share first: names are looked up only for someone who may share.
-        lifecycle.check(document, "share", user=request.user, request=request)
-        names = wanted.validated_data
-        try:
-            users = _all_named(
-                get_user_model().objects.filter(username__in=names["users"], is_active=True),
-                names["users"],
-                lambda u: u.username,
-                SHARE_NAMES_REFUSED,
-            )
-            groups = _all_named(
-                Group.objects.filter(name__in=names["groups"]),
-                names["groups"],
-                lambda g: g.name,
-                SHARE_NAMES_REFUSED,
-            )
-        except ApiError as refusal:
-            lifecycle.refuse(document, "share", refusal, user=request.user, request=request)
-        document = lifecycle.share(
-            document, users=users, groups=groups, user=request.user, request=request
-        )
-        return Response(self._shares(document))
+        users = get_user_model().objects.filter(is_active=True)
+        return self._change_shares(document, "share", users, Group.objects, SHARE_NAMES_REFUSED)
 
     @extend_schema(request=ShareSerializer)
     @action(detail=True, methods=["post"])
     def unshare(self, request, pk=None):
         """Take shares back; every name must be one the document is shared with."""
         document = self.get_object()
-        wanted = ShareSerializer(data=request.data)
+        return self._change_shares(
+            document,
+            "unshare",
+            document.shared_with_users.all(),
+            document.shared_with_groups.all(),
+            UNSHARE_NAMES_REFUSED,
+        )
+
+    def _change_shares(self, document, action_name: str, users, groups, refusal) -> Response:
+        """Every name given must be among ``users``/``groups``, else one neutral refusal."""
+        wanted = ShareSerializer(data=self.request.data)
         wanted.is_valid(raise_exception=True)
-        lifecycle.check(document, "unshare", user=request.user, request=request)
+        user, request = self.request.user, self.request
+        # The right first: names are looked up only for someone who may change the shares.
+        lifecycle.check(document, action_name, user=user, request=request)
         names = wanted.validated_data
         try:
-            users = _all_named(
-                document.shared_with_users.filter(username__in=names["users"]),
+            found_users = _all_named(
+                users.filter(username__in=names["users"]),
                 names["users"],
                 lambda u: u.username,
-                UNSHARE_NAMES_REFUSED,
+                refusal,
             )
-            groups = _all_named(
-                document.shared_with_groups.filter(name__in=names["groups"]),
-                names["groups"],
-                lambda g: g.name,
-                UNSHARE_NAMES_REFUSED,
+            found_groups = _all_named(
+                groups.filter(name__in=names["groups"]), names["groups"], lambda g: g.name, refusal
             )
-        except ApiError as refusal:
-            lifecycle.refuse(document, "unshare", refusal, user=request.user, request=request)
-        document = lifecycle.unshare(
-            document, users=users, groups=groups, user=request.user, request=request
+        except ApiError as refused:
+            lifecycle.refuse(document, action_name, refused, user=user, request=request)
+        change = lifecycle.share if action_name == "share" else lifecycle.unshare
+        document = change(
+            document, users=found_users, groups=found_groups, user=user, request=request
         )
         return Response(self._shares(document))
 

@@ -242,31 +242,26 @@ def change_metadata(document: Document, changes: dict, *, user, request=None) ->
 
 def share(document: Document, *, users, groups, user, request=None) -> Document:
     """Let more users and groups read the document (never change it)."""
-    check(document, "share", user=user, request=request)
-    with transaction.atomic():
-        locked = _locked(document)
-        locked.shared_with_users.add(*users)
-        locked.shared_with_groups.add(*groups)
-        _done(
-            locked,
-            "share",
-            user=user,
-            request=request,
-            details={"users": [u.username for u in users], "groups": [g.name for g in groups]},
-        )
-    return locked
+    return _change_shares(document, "share", users, groups, user=user, request=request)
 
 
 def unshare(document: Document, *, users, groups, user, request=None) -> Document:
     """Take a share back: those users and groups no longer read the document through it."""
-    check(document, "unshare", user=user, request=request)
+    return _change_shares(document, "unshare", users, groups, user=user, request=request)
+
+
+def _change_shares(document: Document, action: str, users, groups, *, user, request):
+    check(document, action, user=user, request=request)
     with transaction.atomic():
         locked = _locked(document)
-        locked.shared_with_users.remove(*users)
-        locked.shared_with_groups.remove(*groups)
+        for shared, given in (
+            (locked.shared_with_users, users),
+            (locked.shared_with_groups, groups),
+        ):
+            (shared.add if action == "share" else shared.remove)(*given)
         _done(
             locked,
-            "unshare",
+            action,
             user=user,
             request=request,
             details={"users": [u.username for u in users], "groups": [g.name for g in groups]},
