@@ -91,6 +91,7 @@ class StoredOriginal:
     put: PutResult
     media_type: str
     filename: str
+    retention: Retention | None = None  # the quarantine it was stored under
 
 
 def original_key(media_type: str) -> str:
@@ -126,13 +127,14 @@ def store_original(stream, *, filename: str, length: int | None = None) -> Store
     reader = _CheckedReader(stream, limit=settings.UPLOAD_MAX_BYTES)
     media_type = check_media(reader.peek(media.SNIFF_BYTES))
     store = get_object_store()
+    quarantined = quarantine(store)
     try:
         put = store.put(
             original_key(media_type),
             reader,
             length=length,
             content_type=media_type,
-            retention=quarantine(store),
+            retention=quarantined,
         )
     except ObjectStoreError as exc:
         if isinstance(exc.__cause__ or exc.__context__, FileTooLarge):
@@ -141,7 +143,9 @@ def store_original(stream, *, filename: str, length: int | None = None) -> Store
             "文書保管庫に接続できません。しばらくしてから再度お試しください。",
             "The object store cannot be reached. Please try again later.",
         ) from exc
-    return StoredOriginal(put=put, media_type=media_type, filename=clean_filename(filename))
+    return StoredOriginal(
+        put=put, media_type=media_type, filename=clean_filename(filename), retention=quarantined
+    )
 
 
 def too_large() -> FileTooLarge:
@@ -161,18 +165,20 @@ def quarantine(store: ObjectStore) -> Retention | None:
     return Retention(rule.mode, timezone.now() + length)
 
 
-def lock_original(blob: Blob) -> None:
+def lock_original(blob: Blob, *, stored_under: Retention | None = None) -> None:
     """Lock a recorded original for the store's default retention from when it was stored.
 
     Idempotent, and never shortens or weakens a retention set since (the retention work
     extends it per document). Same-mode extension of the quarantine: no bypass needed.
+    ``stored_under``: the retention the upload was just stored with, known to the caller
+    that stored it, which spares asking the store (one round trip less per upload).
     """
     store = get_object_store()
     rule = store.default_retention
     if rule is None:
         return
     wanted = rule.from_(blob.created_at)
-    current = store.get_retention(blob.key, blob.store_version_id)
+    current = stored_under or store.get_retention(blob.key, blob.store_version_id)
     if current is not None and current.in_force():
         if current.until >= wanted.until:
             return
@@ -272,7 +278,7 @@ def recording(stored: StoredOriginal):
         discard(stored)
         return
     try:
-        lock_original(blob)
+        lock_original(blob, stored_under=stored.retention)
     except ObjectStoreError:  # the processing job locks it again (and is retried)
         logger.warning("could not lock original %s yet", blob.key, exc_info=True)
 
