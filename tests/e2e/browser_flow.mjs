@@ -526,6 +526,30 @@ await step('drag and drop a broken PDF: failed with its reason, retry button wor
   await item.and(page.locator('[data-status="failed"]')).waitFor({ timeout: 120000 });
 });
 
+await step('account page lists the API tokens; history names every action in Japanese', async () => {
+  await page.goto(base + '/');
+  await page.getByRole('link', { name: 'アカウント' }).click();
+  await page.getByRole('heading', { name: 'API トークン' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  const tokens = await page.locator('section[aria-labelledby="account-tokens"]').innerText();
+  expect(
+    tokens.includes('有効なトークンはありません') || tokens.includes('失効させる'),
+    `account page shows neither tokens nor their absence: ${tokens}`,
+  );
+  await checkContrast('account');
+  await shot('11c-account');
+  const id = documents['scan-0001.pdf'] ?? Object.values(documents)[0];
+  await page.goto(`${base}/documents/${id}`);
+  const history = page.locator('details.panel--details').filter({ hasText: '操作履歴' });
+  if ((await history.getAttribute('open')) === null) await history.locator('summary').click();
+  await history.locator('ol.timeline li').first().waitFor();
+  const text = await history.innerText();
+  for (const raw of ['processed', 'processing_failed', 'system']) {
+    expect(!text.includes(raw), `history shows the raw word ${raw}: ${text}`);
+  }
+  expect(text.includes('自動処理の完了'), `history lacks the processing entry: ${text}`);
+});
+
 await step('log out', async () => {
   await page.getByRole('button', { name: 'ログアウト' }).click();
   await page.getByRole('heading', { name: 'ログイン' }).waitFor();

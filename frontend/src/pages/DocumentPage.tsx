@@ -483,7 +483,7 @@ function HistoryPanel({ id }: { id: number }) {
                 <strong>{actionLabel(entry.action)}</strong>
                 {entry.outcome === 'refused' && hasKey(outcomeKey) && <span className="badge badge--failed"> {t(outcomeKey)}</span>}
                 <div className="small muted">
-                  {formatDateTime(entry.timestamp, lang)} · {entry.actor}
+                  {formatDateTime(entry.timestamp, lang)} · {entry.actor === 'system' ? t('actor.system') : entry.actor}
                 </div>
               </li>
             );
