@@ -56,9 +56,6 @@ class IngestError(ApiError):
     def __init__(self, message: str, message_en: str = ""):
         super().__init__(type(self).code, message, message_en)
 
-    def as_response_body(self) -> dict:
-        return self.as_body()
-
 
 class EmptyFile(IngestError):
     code = "empty_file"

@@ -390,15 +390,7 @@ def set_retention(document: Document, retain_until: dt.date, *, user, request=No
             f"保存期限を {document.retain_until.isoformat()} より前に短縮することはできません。",
             f"The retention date cannot be moved before {document.retain_until.isoformat()}.",
         )
-        trail.record(
-            actor=user,
-            action="set_retention",
-            target=document,
-            request=request,
-            outcome=Outcome.REFUSED,
-            details={"reason": refusal.message, "code": refusal.code},
-        )
-        raise refusal
+        refuse(document, "set_retention", refusal, user=user, request=request)
     with transaction.atomic():
         locked = _locked(document)
         before = locked.retain_until

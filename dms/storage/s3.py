@@ -50,6 +50,7 @@ import io
 import logging
 import os
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -714,8 +715,20 @@ class S3ObjectStore:
         with self._errors(upload.key):
             sdk.abort_multipart_upload(self._client, self.bucket, upload.key, upload.upload_id)
 
+    # The bucket's lifecycle changes only with its setup: asked once per ten minutes, not on
+    # every health call (load balancers call it every few seconds).
+    _UPLOAD_EXPIRY_TTL = 600.0
+
     def _upload_expiry(self, server: str | None) -> str:
         """Who aborts forgotten multipart uploads here, for the health page."""
+        cached = getattr(self, "_upload_expiry_cache", None)
+        if cached is not None and time.monotonic() - cached[0] < self._UPLOAD_EXPIRY_TTL:
+            return cached[1]
+        answer = self._ask_upload_expiry(server)
+        self._upload_expiry_cache = (time.monotonic(), answer)
+        return answer
+
+    def _ask_upload_expiry(self, server: str | None) -> str:
         try:
             config = self._client.get_bucket_lifecycle(self.bucket)
         except S3Error as exc:
