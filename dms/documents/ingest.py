@@ -9,8 +9,11 @@ points at the existing blob (content addressing).
 
 Locking (docs/security.md, "Object storage"): an original is stored under a short
 *quarantine* retention (``UPLOAD_QUARANTINE_SECONDS``, in the store's default mode), so it
-is locked from its first byte; once recorded it is locked for the store's default
-retention (:func:`lock_original`, right after the commit and again by its processing job).
+is locked from its first byte; once recorded, its processing job (written in the same
+transaction, retried until it succeeds) locks it for the store's default retention
+(:func:`lock_original`) before anything else. Not on the request path: the S3 round trips
+(read, then extend the retention) cost an upload more than its whole database work, and
+the quarantine already locks it meanwhile; ``retention_check`` repairs a lock found short.
 An upload that is not recorded cannot be deleted during its quarantine, even by Kiroku:
 :func:`discard` has a job remove it when the quarantine ends. Nobody needs the right to
 bypass a retention.
@@ -162,20 +165,18 @@ def quarantine(store: ObjectStore) -> Retention | None:
     return Retention(rule.mode, timezone.now() + length)
 
 
-def lock_original(blob: Blob, *, stored_under: Retention | None = None) -> None:
+def lock_original(blob: Blob) -> None:
     """Lock a recorded original for the store's default retention from when it was stored.
 
     Idempotent, and never shortens or weakens a retention set since (the retention work
     extends it per document). Same-mode extension of the quarantine: no bypass needed.
-    ``stored_under``: the retention the upload was just stored with, known to the caller
-    that stored it, which spares asking the store (one round trip less per upload).
     """
     store = get_object_store()
     rule = store.default_retention
     if rule is None:
         return
     wanted = rule.from_(blob.created_at)
-    current = stored_under or store.get_retention(blob.key, blob.store_version_id)
+    current = store.get_retention(blob.key, blob.store_version_id)
     if current is not None and current.in_force():
         if current.until >= wanted.until:
             return
@@ -273,11 +274,6 @@ def recording(stored: StoredOriginal):
         raise
     if not new_blob:
         discard(stored)
-        return
-    try:
-        lock_original(blob, stored_under=stored.retention)
-    except ObjectStoreError:  # the processing job locks it again (and is retried)
-        logger.warning("could not lock original %s yet", blob.key, exc_info=True)
 
 
 class _CheckedReader:

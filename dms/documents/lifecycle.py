@@ -26,6 +26,7 @@ from dms.audit.models import Outcome
 from dms.documents import events, ingest, permissions
 from dms.documents.models import Document, Source, Status, Version
 from dms.errors import ApiError
+from dms.jobs.backend import enqueued_together
 from dms.storage import ObjectNotFound, ObjectStoreError, get_object_store
 
 logger = logging.getLogger(__name__)
@@ -166,8 +167,9 @@ def create(
             original_filename=stored.filename,
             created_by=user,
         )
-        process_version.enqueue(version.pk)
-        events.document_created(document)
+        with enqueued_together():  # its processing and each subscriber's: one insert
+            process_version.enqueue(version.pk)
+            events.document_created(document)
         trail.record(
             actor=user,
             action="create",
@@ -177,6 +179,8 @@ def create(
             details={"version": 1, "filename": stored.filename, "source": source},
         )
     document.has_known_content = not new_blob  # only then can there be duplicates
+    # Its one version, as a prefetch would load it: the caller's answer needs no query.
+    document._prefetched_objects_cache = {"versions": [version]}
     return document
 
 

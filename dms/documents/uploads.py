@@ -3,10 +3,16 @@
 Django's multipart parser *pushes* chunks to an upload handler; the object store *pulls*
 from a stream. A bounded pipe between them, with the store's ``put`` running in a thread,
 keeps memory flat (a few chunks) whatever the file size, and writes no temporary file.
+
+Most files are small: a part that ends within ``HELD_BYTES`` is held in memory and stored
+from the parser's own thread, its length known, in one put. No thread, no pipe: handing
+chunks between two threads costs a small upload more than the bytes do (each hand-over
+waits for the GIL). The store reads that much into memory for its first part anyway.
 """
 
 from __future__ import annotations
 
+import io
 import queue
 import threading
 
@@ -21,6 +27,7 @@ from dms.errors import ApiError
 
 CHUNK_SIZE = 1024 * 1024
 PIPE_CHUNKS = 4  # at most this many chunks wait between the parser and the store
+HELD_BYTES = 4 * CHUNK_SIZE  # parts up to this size are stored after they end, in one put
 
 
 class _Aborted(Exception):
@@ -127,37 +134,63 @@ class StoreUploadHandler(FileUploadHandler):
         if self._refusal is not None:
             raise StopFutureHandlers()  # claimed, so no other handler keeps the bytes
         self._let_through += 1
-        self._pipe = _Pipe()
+        self._held: list[bytes] = []
+        self._held_size = 0
+        self._pipe: _Pipe | None = None
         self._stored: StoredOriginal | None = None
         self._error: Exception | None = None
-        self._thread = threading.Thread(target=self._store, daemon=True, name="upload-to-store")
         self._in_flight = True
-        self._thread.start()
         raise StopFutureHandlers()
 
-    def _store(self) -> None:
+    def _stream_from_here_on(self) -> None:
+        """The part outgrew ``HELD_BYTES``: store it from a thread, fed through the pipe."""
+        self._pipe = _Pipe()
+        self._thread = threading.Thread(
+            target=self._store, args=(self._pipe,), daemon=True, name="upload-to-store"
+        )
+        self._thread.start()
+        held, self._held = self._held, []
+        for chunk in held:
+            self._pipe.write(chunk)
+
+    def _store(self, stream, length: int | None = None) -> None:
         try:
-            self._stored = store_original(self._pipe, filename=self.file_name or "")
+            self._stored = store_original(stream, filename=self.file_name or "", length=length)
         except (IngestError, _Aborted) as exc:
             self._error = exc
         except Exception as exc:  # reported to the client as a clean error by the view
             self._error = exc
         finally:
-            self._pipe.reader_gone.set()  # the parser must never block on a dead reader
+            if self._pipe is not None:
+                self._pipe.reader_gone.set()  # the parser must never block on a dead reader
 
     def _end(self, *, abort: bool) -> None:
-        """Let the store thread finish the part in flight (or abort it), and keep its result."""
+        """Store a held part, or let the store thread finish the part in flight (or abort
+        it), and keep the result."""
         if not self._in_flight:
             return
         self._in_flight = False
-        self._pipe.abort() if abort else self._pipe.close()
-        self._thread.join()
+        if self._pipe is None:
+            held, self._held = self._held, []
+            if not abort:
+                data = b"".join(held)
+                self._store(io.BytesIO(data), length=len(data))
+        else:
+            self._pipe.abort() if abort else self._pipe.close()
+            self._thread.join()
         if self._stored is not None:
             self.stored.append(self._stored)
 
     def receive_data_chunk(self, raw_data, start):
-        if self._refusal is None:
+        if self._refusal is not None:
+            return None
+        if self._pipe is not None:
             self._pipe.write(raw_data)
+            return None
+        self._held.append(raw_data)
+        self._held_size += len(raw_data)
+        if self._held_size > HELD_BYTES:
+            self._stream_from_here_on()
         return None
 
     def file_complete(self, file_size):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResult, TaskResultStatus
@@ -13,6 +16,32 @@ from django_tasks.utils import normalize_json
 
 from dms.jobs.models import Job
 from dms.jobs.retry import policy_for
+
+
+_together = threading.local()
+
+
+@contextlib.contextmanager
+def enqueued_together():
+    """Write the job rows enqueued inside with one ``INSERT`` when the block ends.
+
+    For a change that enqueues several jobs at once (a new document: its processing and
+    each subscriber's), inside the caller's transaction, so the outbox rule holds: the rows
+    exist if and only if the change is committed. Nested blocks join the outer one.
+    """
+    if getattr(_together, "pending", None) is not None:
+        yield
+        return
+    _together.pending = []
+    try:
+        yield
+        pending = _together.pending
+    finally:
+        _together.pending = None
+    if pending:
+        Job.objects.bulk_create([job for job, _result, _backend in pending])
+        for _job, result, backend in pending:
+            task_enqueued.send(type(backend), task_result=result)
 
 
 class DatabaseBackend(BaseTaskBackend):
@@ -32,7 +61,7 @@ class DatabaseBackend(BaseTaskBackend):
     def enqueue(self, task, args, kwargs) -> TaskResult:
         """Write the job row; inside the caller's transaction if there is one (outbox)."""
         self.validate_task(task)
-        job = Job.objects.create(
+        job = Job(
             task_path=task.module_path,
             queue_name=task.queue_name,
             backend_alias=self.alias,
@@ -43,6 +72,11 @@ class DatabaseBackend(BaseTaskBackend):
             max_attempts=policy_for(task.module_path, self).max_attempts,
         )
         result = self.to_result(job, task)
+        pending = getattr(_together, "pending", None)
+        if pending is not None:
+            pending.append((job, result, self))
+            return result
+        job.save(force_insert=True)
         task_enqueued.send(type(self), task_result=result)
         return result
 

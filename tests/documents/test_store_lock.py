@@ -36,6 +36,10 @@ def server_refuses_delete(client, bucket, blob, *, bypass: bool) -> bool:
 
 def test_a_recorded_original_is_locked_for_the_default_retention(store, clients):
     blob = uploaded_blob(clients["tanaka"])
+    # until its processing job runs, the upload's quarantine holds it (mode as the default)
+    stored = get_object_store().get_retention(blob.key, blob.store_version_id)
+    assert stored.mode == GOVERNANCE and stored.in_force()
+    run_jobs()
     retention = get_object_store().get_retention(blob.key, blob.store_version_id)
     assert retention.mode == GOVERNANCE  # the test setting; COMPLIANCE in production
     # not the one-second quarantine: a day from when it was stored
@@ -50,6 +54,7 @@ def test_the_s3_server_refuses_a_direct_delete_of_an_original(s3_bucket, clients
     config = s3_config_for(s3_bucket, **LOCKED)
     with override_settings(OBJECT_STORE=config, UPLOAD_QUARANTINE_SECONDS=1):
         blob = uploaded_blob(clients["tanaka"])
+        run_jobs()  # processing locks it past the one-second quarantine
     assert server_refuses_delete(app_client(), s3_bucket, blob, bypass=False)
     assert server_refuses_delete(app_client(), s3_bucket, blob, bypass=True)
     assert server_refuses_delete(raw_client(), s3_bucket, blob, bypass=False)
@@ -66,6 +71,7 @@ def test_under_compliance_not_even_root_with_the_bypass_deletes_an_original(
     )
     with override_settings(OBJECT_STORE=config, UPLOAD_QUARANTINE_SECONDS=1):
         blob = uploaded_blob(clients["tanaka"])
+        run_jobs()
         assert get_object_store().get_retention(blob.key, blob.store_version_id).mode == COMPLIANCE
     assert server_refuses_delete(raw_client(), s3_bucket, blob, bypass=True)
 

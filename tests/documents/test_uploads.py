@@ -66,7 +66,7 @@ def test_an_upload_is_recorded_in_a_bounded_number_of_queries(
     A guard against N+1 creep on the hot path (the upload benchmark measures the time).
     """
     upload(clients["tanaka"], pdf_bytes())  # the first upload also creates the audit head
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(10):
         response = upload(clients["tanaka"], pdf_bytes(pages=2))
     assert response.status_code == 201
     body = response.json()

@@ -226,3 +226,26 @@ def test_a_job_longer_than_several_leases_keeps_its_lease_through_the_heartbeat(
     job = Job.objects.get(id=result.id)
     assert job.attempts == 1 and job.worker_ids == ["long"]
     assert marker.read_text() == "done"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_jobs_enqueued_together_are_one_insert_that_commits_or_rolls_back_with_the_change(
+    fast_queue, django_assert_num_queries
+):
+    from dms.jobs.backend import enqueued_together
+
+    with transaction.atomic():
+        with django_assert_num_queries(1), enqueued_together():
+            first = tasks.add.enqueue(1, 2)
+            with enqueued_together():  # a nested block joins the outer one
+                second = tasks.add.enqueue(3, 4)
+        assert Job.objects.filter(id__in=[first.id, second.id]).count() == 2
+
+    with pytest.raises(RuntimeError), transaction.atomic(), enqueued_together():
+        lost = tasks.add.enqueue(5, 6)
+        raise RuntimeError("the change fails")
+    assert not Job.objects.filter(id=lost.id).exists()  # no job without its change
+
+    assert Worker(worker_id="w1").run(until_empty=True) == 2
+    first.refresh()
+    assert first.return_value == 3
