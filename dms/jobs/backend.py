@@ -17,7 +17,6 @@ from django_tasks.utils import normalize_json
 from dms.jobs.models import Job
 from dms.jobs.retry import policy_for
 
-
 _together = threading.local()
 
 
