@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -66,7 +67,8 @@ def test_an_upload_is_recorded_in_a_bounded_number_of_queries(
     A guard against N+1 creep on the hot path (the upload benchmark measures the time).
     """
     upload(clients["tanaka"], pdf_bytes())  # the first upload also creates the audit head
-    with django_assert_max_num_queries(10):
+    # SQLite has no audit owner's function: the head's update is a statement of its own
+    with django_assert_max_num_queries(10 if connection.vendor == "postgresql" else 11):
         response = upload(clients["tanaka"], pdf_bytes(pages=2))
     assert response.status_code == 201
     body = response.json()
