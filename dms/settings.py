@@ -300,6 +300,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets that share a field name (kind, state, level) get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "approvals.models.CaseKind",
+        "CaseStateEnum": "approvals.models.CaseState",
+        "StepKindEnum": "approvals.models.StepKind",
+        "StepStateEnum": "approvals.models.StepState",
+        "TaskStateEnum": "approvals.models.TaskState",
+        "PostLevelEnum": "dms.accounts.models.PostLevel",
+        "DepartmentLevelEnum": "dms.accounts.models.DepartmentLevel",
+    },
 }
 
 # --- HTTPS and browser protections ---------------------------------------------------------
