@@ -248,7 +248,6 @@ class CaseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     """案件: list, draft, read (records the view), change a draft, route, attach, comment, act."""
@@ -323,15 +322,6 @@ class CaseViewSet(
             idempotency_key=idempotency_key(request),
         )
         return self._answer(case)
-
-    @extend_schema(exclude=True)
-    def update(self, request, *args, **kwargs):  # PUT: a draft is changed field by field
-        raise ApiError(
-            "method_not_allowed",
-            "この操作には対応していません。PATCH を使ってください。",
-            "Use PATCH to change a draft.",
-            405,
-        )
 
     # --- the route before submitting ------------------------------------------------------
     @extend_schema(request=StepInputSerializer, responses=CaseDetailSerializer)

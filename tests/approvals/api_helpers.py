@@ -27,7 +27,7 @@ def refused(response, status: int, code: str) -> dict:
     body = response.json()
     assert body["error"] == code, body
     assert JAPANESE.search(body["message"]), body
-    assert body["message_en"] and body["message_en"].isascii(), body
+    assert re.search(r"[A-Za-z]{3}", body["message_en"] or ""), body
     return body
 
 
