@@ -5,8 +5,8 @@ Sent through Django's mail settings (``EMAIL_*``; tests use the locmem backend),
 the action's transaction has committed, so a rolled-back action never mails and a mail
 server that is down never fails an action: a failure is logged and the action stands.
 The subject and body are Japanese first with an English part, as every answer of the API.
-Which mails an action causes is read back from the data the action wrote (the tasks its
-step opened carry the action's own time), not from the request.
+Which mails an action causes is read back, right after it, from the data the action
+wrote (the tasks its step opened carry the action's own time), not from the request.
 """
 
 from __future__ import annotations
@@ -139,30 +139,33 @@ def mails_for(event: CaseEvent) -> list[Mail]:
     return [mail for mail in mails if mail.to]
 
 
-def send_for_event(event_id: int) -> int:
-    """Send the mails of one event; never raises (the action has already happened)."""
+def prepare(event_id: int) -> list[Mail]:
+    """The mails of one event, read right after its action (never raises)."""
     try:
         event = CaseEvent.objects.select_related("case__drafter", "actor").get(pk=event_id)
-        mails = mails_for(event)
+        return mails_for(event)
     except Exception:  # a mail must never undo or fail an action
         logger.exception("approval mail: could not prepare the mails of event %s", event_id)
-        return 0
+        return []
+
+
+def send(mails: list[Mail], event_id: int | None = None) -> int:
+    """Send each mail on its own; a failure is logged, never raised."""
     sent = 0
     for mail in mails:
         try:
-            sent += send_mail(
-                mail.subject,
-                mail.body,
-                None,  # DEFAULT_FROM_EMAIL
-                [mail.to],
-                fail_silently=False,
-            )
+            sent += send_mail(mail.subject, mail.body, None, [mail.to], fail_silently=False)
         except Exception:
             logger.exception("approval mail to %s for event %s failed", mail.to, event_id)
     return sent
 
 
 def after_action(event_id: int | None) -> None:
-    """Mail once the current transaction (if any) has committed."""
-    if event_id is not None:
-        transaction.on_commit(lambda: send_for_event(event_id))
+    """Called by the API right after an action: who is to hear of it is read now (the
+    tasks that opened are still open), the mails go out once the current transaction (if
+    any) has committed."""
+    if event_id is None:
+        return
+    mails = prepare(event_id)
+    if mails:
+        transaction.on_commit(lambda: send(mails, event_id))
