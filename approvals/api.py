@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -716,7 +716,10 @@ class MatterTypeViewSet(RulesViewSet):
 class DelegationRuleViewSet(RulesViewSet):
     """専決規程: matter type × amount band → deciding level. ``?matter_type=`` filters."""
 
-    queryset = DelegationRule.objects.select_related("matter_type")
+    # Open lower ends first, as the table is read (PostgreSQL puts nulls last otherwise).
+    queryset = DelegationRule.objects.select_related("matter_type").order_by(
+        "matter_type__code", F("amount_from").asc(nulls_first=True)
+    )
     serializer_class = DelegationRuleSerializer
 
     def get_queryset(self):

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 
 from approvals import routing
 from approvals.models import (
@@ -243,7 +244,7 @@ def dump() -> dict:
                 "level": rule.decision_level,
             }
             for rule in DelegationRule.objects.select_related("matter_type").order_by(
-                "matter_type__code", "amount_from"
+                "matter_type__code", F("amount_from").asc(nulls_first=True)
             )
         ],
         "templates": templates,
