@@ -243,7 +243,6 @@ class CaseFilter(django_filters.FilterSet):
         return cases.filter(drafter=self.request.user) if value else cases
 
 
-@extend_schema(parameters=[IDEMPOTENCY_PARAMETER])
 class CaseViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -306,7 +305,11 @@ class CaseViewSet(
         )
         return self._answer(case, status.HTTP_201_CREATED)
 
-    @extend_schema(request=CaseUpdateSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=CaseUpdateSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     def partial_update(self, request, *args, **kwargs):
         case = self._case()
         given = CaseUpdateSerializer(data=request.data, partial=True)
@@ -324,7 +327,11 @@ class CaseViewSet(
         return self._answer(case)
 
     # --- the route before submitting ------------------------------------------------------
-    @extend_schema(request=StepInputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=StepInputSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     @action(detail=True, methods=["post"])
     def steps(self, request, pk=None):
         """Insert a step (承認・合議・決裁・供覧) at ``position`` before submitting."""
@@ -343,7 +350,7 @@ class CaseViewSet(
         )
         return self._answer(case)
 
-    @extend_schema(request=None, responses=CaseDetailSerializer)
+    @extend_schema(request=None, responses=CaseDetailSerializer, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["delete"], url_path=r"steps/(?P<position>\d{1,4})")
     def remove_step(self, request, pk=None, position=None):
         """Remove a step the drafter added (template steps stay; mark them for 後閲)."""
@@ -357,7 +364,11 @@ class CaseViewSet(
         )
         return self._answer(case)
 
-    @extend_schema(request=PostReviewMarkSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=PostReviewMarkSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     @action(detail=True, methods=["post"], url_path=r"steps/(?P<position>\d{1,4})/post-review")
     def mark_post_review(self, request, pk=None, position=None):
         """Mark (``on``: true) or unmark an intermediate approval step for 後閲."""
@@ -374,7 +385,11 @@ class CaseViewSet(
         )
         return self._answer(case)
 
-    @extend_schema(request=AttachmentInputSerializer, responses=CaseDetailSerializer)
+    @extend_schema(
+        request=AttachmentInputSerializer,
+        responses=CaseDetailSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
         """Attach an existing document (upload it first through /api/documents/)."""
@@ -394,7 +409,10 @@ class CaseViewSet(
         methods=["GET"], request=None, responses=CommentSerializer(many=True), parameters=[]
     )
     @extend_schema(
-        methods=["POST"], request=CommentInputSerializer, responses={201: CommentSerializer}
+        methods=["POST"],
+        request=CommentInputSerializer,
+        responses={201: CommentSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
     )
     @action(detail=True, methods=["get", "post"])
     def comments(self, request, pk=None):
@@ -428,6 +446,7 @@ class CaseViewSet(
         request=ActionInputSerializer,
         responses=ActionResultSerializer,
         parameters=[
+            IDEMPOTENCY_PARAMETER,
             OpenApiParameter(
                 "action_name",
                 OpenApiTypes.STR,
@@ -435,7 +454,7 @@ class CaseViewSet(
                 enum=list(abilities.ACTIONS),
                 description="submit, approve, agree, disagree, decide, reject, proxy-decide, "
                 "post-review, pull-up, return, recall, withdraw, acknowledge",
-            )
+            ),
         ],
     )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z-]{1,40})")
