@@ -238,46 +238,42 @@ class EventSerializer(serializers.ModelSerializer):
         return labels.SIGNATURE_STATE_LABELS.get(event.signature_state, ("", ""))[1]
 
 
-class CaseListSerializer(serializers.ModelSerializer):
-    state_label, state_label_en = label_pair("state", CaseState.choices, labels.CASE_STATE_EN)
+class MatterTypeRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+# A plain Serializer on purpose: the inbox and the list build it on every request, and a
+# ModelSerializer's field introspection cost more than the rows (benchmarks/approvals_inbox).
+class CaseListSerializer(serializers.Serializer):
+    """A case as lists and the inbox show it."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CaseKind.choices)
     kind_label, kind_label_en = label_pair("kind", CaseKind.choices, labels.CASE_KIND_EN)
+    title = serializers.CharField()
+    state = serializers.ChoiceField(choices=CaseState.choices)
+    state_label, state_label_en = label_pair("state", CaseState.choices, labels.CASE_STATE_EN)
+    matter_type = MatterTypeRefSerializer()
+    amount = serializers.IntegerField(allow_null=True)
+    is_important = serializers.BooleanField()
+    is_unusual = serializers.BooleanField()
+    is_doubtful = serializers.BooleanField()
+    flagged = serializers.BooleanField()
+    decision_level = serializers.ChoiceField(choices=DecisionLevel.choices, allow_blank=True)
     decision_level_label, decision_level_label_en = label_pair(
         "decision_level", DecisionLevel.choices, labels.DECISION_LEVEL_EN
     )
-    matter_type = MatterTypeSerializer()
     drafter = PersonSerializer()
     section = SectionSerializer()
-    flagged = serializers.BooleanField()
-
-    class Meta:
-        model = Case
-        fields = [
-            "id",
-            "kind",
-            "kind_label",
-            "kind_label_en",
-            "title",
-            "state",
-            "state_label",
-            "state_label_en",
-            "matter_type",
-            "amount",
-            "is_important",
-            "is_unusual",
-            "is_doubtful",
-            "flagged",
-            "decision_level",
-            "decision_level_label",
-            "decision_level_label_en",
-            "drafter",
-            "section",
-            "revision",
-            "submitted_at",
-            "decided_at",
-            "closed_at",
-            "created_at",
-            "updated_at",
-        ]
+    revision = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
 
 
 class AllowedSerializer(serializers.Serializer):
@@ -310,21 +306,8 @@ class CaseDetailSerializer(CaseListSerializer):
     attachments = AttachmentSerializer(many=True)
     comments = CommentSerializer(many=True)
     events = EventSerializer(many=True)
-    allowed = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
-
-    class Meta(CaseListSerializer.Meta):
-        fields = [
-            *CaseListSerializer.Meta.fields,
-            "body",
-            "cites",
-            "steps",
-            "attachments",
-            "comments",
-            "events",
-            "allowed_actions",
-            "allowed",
-        ]
+    allowed = serializers.SerializerMethodField()
 
     def _abilities(self, case):
         return self.context["abilities"]
@@ -447,32 +430,20 @@ class InboxTabSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class InboxTaskSerializer(serializers.ModelSerializer):
+class InboxTaskSerializer(serializers.Serializer):
     """The user's task an inbox row is about (none on the drafter's tabs)."""
 
+    id = serializers.IntegerField()
+    step = serializers.IntegerField(source="step.position")
+    step_kind = serializers.ChoiceField(source="step.kind", choices=StepKind.choices)
+    step_opened_at = serializers.DateTimeField(source="step.opened_at", allow_null=True)
+    state = serializers.ChoiceField(choices=TaskState.choices)
     state_label, state_label_en = label_pair("state", TaskState.choices, labels.TASK_STATE_EN)
+    opened_at = serializers.DateTimeField(allow_null=True)
+    post_review_reason = serializers.ChoiceField(choices=PostReviewReason.choices, allow_blank=True)
     post_review_reason_label, post_review_reason_label_en = label_pair(
         "post_review_reason", PostReviewReason.choices, labels.POST_REVIEW_REASON_EN
     )
-    step = serializers.IntegerField(source="step.position")
-    step_kind = serializers.CharField(source="step.kind")
-    step_opened_at = serializers.DateTimeField(source="step.opened_at")
-
-    class Meta:
-        model = Task
-        fields = [
-            "id",
-            "step",
-            "step_kind",
-            "step_opened_at",
-            "state",
-            "state_label",
-            "state_label_en",
-            "opened_at",
-            "post_review_reason",
-            "post_review_reason_label",
-            "post_review_reason_label_en",
-        ]
 
 
 class InboxItemSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ router.register("matter-types", api.MatterTypeViewSet, basename="approval-matter
 router.register("delegation-rules", api.DelegationRuleViewSet, basename="approval-delegation")
 router.register("templates", api.RouteTemplateViewSet, basename="approval-template")
 router.register("posts", api.PostViewSet, basename="approval-post")
+router.register("people", api.PeopleViewSet, basename="approval-person")
 router.register("deputies", api.DeputyViewSet, basename="approval-deputy")
 router.register("absences", api.AbsenceViewSet, basename="approval-absence")
 

@@ -209,6 +209,8 @@ def build_city(cases: int, seed: int) -> dict:
 
     started = time.perf_counter()
     for n in range(cases):
+        if n and n % 100 == 0:
+            log(f"  {n} cases ({time.perf_counter() - started:.0f} s)")
         at = n % SECTIONS
         drafter, section = drafters[at], sections[at]
         case = services.draft(
@@ -241,8 +243,6 @@ def build_city(cases: int, seed: int) -> dict:
                 break
             act = services.agree if task.step.kind == StepKind.CONSULTATION else services.approve
             act(case, user=task.holder)
-        if (n + 1) % 100 == 0:
-            log(f"  {n + 1} cases ({time.perf_counter() - started:.0f} s)")
     return {"approvers": approvers, "drafters": drafters}
 
 

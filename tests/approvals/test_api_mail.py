@@ -34,8 +34,9 @@ def case_id(city):
 
 
 def test_the_next_approver_is_mailed_when_their_task_opens(
-    city, clients, case_id, django_capture_on_commit_callbacks
+    city, clients, case_id, settings, django_capture_on_commit_callbacks
 ):
+    settings.KIROKU_BASE_URL = "https://kiroku.city.example.jp/"
     with django_capture_on_commit_callbacks(execute=False) as waiting:
         assert act(clients["drafter"], case_id, "submit").status_code == 200
     assert waiting and mail.outbox == []  # nothing before the transaction has committed
@@ -46,7 +47,7 @@ def test_the_next_approver_is_mailed_when_their_task_opens(
     assert message.subject == ("[Kiroku] 承認依頼: 庁用備品の購入について / Request for approval")
     assert "が承認を待っています" in message.body
     assert "is waiting for your approval" in message.body
-    assert f"/approvals/cases/{case_id}" in message.body
+    assert f"https://kiroku.city.example.jp/approvals/cases/{case_id}\n" in message.body
 
     with django_capture_on_commit_callbacks(execute=True):
         act(clients["kakaricho"], case_id, "approve", key="k1")

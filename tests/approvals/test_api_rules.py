@@ -270,3 +270,15 @@ def test_absences_one_registers_ones_own_administrators_anyones(city, clients):
     assert changed.json()["reason"] == "研修"
     assert clients["bucho"].delete(f"{BASE}absences/{own.json()['id']}/").status_code == 204
     assert list(Absence.objects.values_list("user__username", flat=True)) == ["yamada"]
+
+
+def test_people_for_picking_a_person(city, clients):
+    found = clients["drafter"].get(f"{BASE}people/", {"section": "zaisei-ka"}).json()
+    assert [(p["username"], p["departments"]) for p in found["results"]] == [
+        ("ito", ["zaisei-ka"]),
+        ("suzuki", ["zaisei-ka"]),
+    ]
+    assert [
+        p["username"]
+        for p in clients["drafter"].get(f"{BASE}people/", {"q": "yama"}).json()["results"]
+    ] == ["yamada"]
