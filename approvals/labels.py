@@ -3,7 +3,7 @@
 The models' ``choices`` carry the Japanese labels; the web app switches language without
 asking again, so every coded value the API returns comes with ``*_label`` (ja) and
 ``*_label_en``. One table per coded field, kept beside each other so a new state or action
-is named in both languages at once (``tests/approvals/test_api_schema.py`` checks that
+is named in both languages at once (``tests/approvals/test_api_labels.py`` checks that
 every choice has an English name).
 """
 
