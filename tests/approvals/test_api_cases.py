@@ -548,3 +548,33 @@ def test_the_list_costs_a_fixed_number_of_queries(city, clients):
         submitted(clients, city)
     assert count() == one
     assert one <= 8
+
+
+def test_a_circulation_case_is_read_by_everyone_on_it(city, clients):
+    created = draft(clients, city, kind="circulation", title="研修のお知らせ")
+    assert created["steps"] == [] and created["kind_label"] == "供覧"
+    refused(act(clients["drafter"], created["id"], "submit"), 400, "invalid_route")
+    clients["drafter"].post(
+        f"{CASES}{created['id']}/steps/",
+        {
+            "kind": "circulation",
+            "position": 1,
+            "assignees": [{"user": "nakamura"}, {"user": "kimura"}],
+        },
+        format="json",
+    )
+    assert act(clients["drafter"], created["id"], "submit").status_code == 200
+    assert act(clients["colleague"], created["id"], "acknowledge").status_code == 200
+    done = act(clients["kakaricho"], created["id"], "acknowledge").json()["case"]
+    assert (done["state"], done["state_label"], done["state_label_en"]) == (
+        "circulated",
+        "供覧済",
+        "Circulated",
+    )
+
+
+def test_anonymous_requests_are_refused(city):
+    from rest_framework.test import APIClient
+
+    for url in (CASES, "/api/approvals/inbox/", "/api/approvals/route-proposal/"):
+        assert APIClient().get(url).status_code in (401, 403)
