@@ -22,8 +22,8 @@ urlpatterns = [
     path("route-proposal/", api.RouteProposalView.as_view(), name="approval-route-proposal"),
     path("rules/", api.RulesFileView.as_view(), name="approval-rules-file"),
     *router.urls,
-    # At merge the lead adds, here:
+    # At merge the lead adds, here (the router's routes are anchored, so none shadows them):
     #   path("", include("approvals.signing.urls")),  # cases/<id>/verification/,
-    #       cases/<id>/decision-pdf/, cases/<id>/stamp-preview/ (branch sign)
+    #       cases/<id>/decision-pdf/, stamp-preview/ (branch sign)
     #   path("", include("approvals.stats_urls")),  # dashboard/ (branch cover)
 ]
