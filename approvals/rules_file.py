@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 
 from approvals import routing
 from approvals.models import (
@@ -194,4 +195,57 @@ def load(data: dict) -> dict[str, int]:
         "matter_types": len(matter_types),
         "delegation": len(delegation),
         "templates": len(templates),
+    }
+
+
+def _assignee_entry(step: TemplateStep) -> dict:
+    if step.relative_level:
+        return {"relative_level": step.relative_level}
+    if step.assignee_post_id:
+        return {"post": step.assignee_post.code}
+    if step.assignee_section_id:
+        return {"section": step.assignee_section.code}
+    return {"user": step.assignee_user.username}
+
+
+def dump() -> dict:
+    """The rules in force, in the format :func:`load` reads (so an export loads back)."""
+    templates = []
+    for template in RouteTemplate.objects.select_related("department").prefetch_related(
+        "steps__assignee_post", "steps__assignee_section", "steps__assignee_user"
+    ):
+        by_position: dict[int, list[TemplateStep]] = {}
+        for step in template.steps.all():
+            by_position.setdefault(step.position, []).append(step)
+        steps = []
+        for position in sorted(by_position):
+            group = by_position[position]
+            members = [
+                {**_assignee_entry(s), **({"optional": True} if s.optional else {})} for s in group
+            ]
+            if len(group) == 1:
+                steps.append({"kind": group[0].kind, **members[0]})
+            else:
+                steps.append({"kind": group[0].kind, "parallel": members})
+        entry = {"code": template.code, "name": template.name, "level": template.decision_level}
+        if template.department_id:
+            entry["section"] = template.department.code
+        templates.append({**entry, "steps": steps})
+    return {
+        "matter_types": [
+            {"code": m.code, "name": m.name, "name_en": m.name_en}
+            for m in MatterType.objects.order_by("code")
+        ],
+        "delegation": [
+            {
+                "matter_type": rule.matter_type.code,
+                "amount_from": rule.amount_from,
+                "amount_below": rule.amount_below,
+                "level": rule.decision_level,
+            }
+            for rule in DelegationRule.objects.select_related("matter_type").order_by(
+                "matter_type__code", F("amount_from").asc(nulls_first=True)
+            )
+        ],
+        "templates": templates,
     }

@@ -300,7 +300,35 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets that share a field name (kind, state, level) get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseKindEnum": "approvals.models.CaseKind",
+        "CaseStateEnum": "approvals.models.CaseState",
+        "StepKindEnum": "approvals.models.StepKind",
+        "StepStateEnum": "approvals.models.StepState",
+        "TaskStateEnum": "approvals.models.TaskState",
+        "PostLevelEnum": "dms.accounts.models.PostLevel",
+        "DepartmentLevelEnum": "dms.accounts.models.DepartmentLevel",
+    },
 }
+
+# --- E-mail (approvals: a task opened, a case returned or decided) --------------------------
+# Through an SMTP server when KIROKU_EMAIL_HOST is set; otherwise written to the log
+# (console backend), so that a city without a mail server loses nothing but the mail.
+EMAIL_HOST = env("KIROKU_EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("KIROKU_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("KIROKU_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env("KIROKU_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("KIROKU_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10  # an action never waits on a slow mail server for long
+DEFAULT_FROM_EMAIL = env("KIROKU_EMAIL_FROM", "kiroku@localhost")
+# The web app's address, for links in mails (https://kiroku.city.example.jp).
+KIROKU_BASE_URL = env("KIROKU_BASE_URL")
 
 # --- HTTPS and browser protections ---------------------------------------------------------
 # KIROKU_HTTPS says the site is reached over HTTPS (directly or through a TLS proxy): then
