@@ -28,14 +28,23 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from approvals.models import Attachment, Case, CaseEvent, CaseState, Step, StepKind, Task, TaskState
+from approvals.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseState,
+    Step,
+    StepKind,
+    Task,
+    TaskState,
+)
 from dms.accounts.models import Department, PostAssignment, Role
 from dms.documents.models import Document
 from dms.errors import ApiError
 from ja.fiscal import fiscal_year_of, fiscal_year_start
 
 DRAFT_DOCUMENT_TYPE = "draft"  # 起案文書 (dms/documents default document types)
-DECIDED_STATES = (CaseState.DECIDED, CaseState.CIRCULATED)
 
 
 class Median(Aggregate):
@@ -157,7 +166,10 @@ def dashboard(user, date_from: dt.date, date_to: dt.date, *, waiting_limit: int 
         return sections.setdefault(section_id, SectionFigures(section_id, ""))
 
     cases = _in_scope(Case.objects.all(), scope, "section_id")
-    decided = cases.filter(state__in=DECIDED_STATES, decided_at__gte=start, decided_at__lt=end)
+    # 供覧 cases inform, they decide nothing: the rates are about decisions only.
+    decided = cases.filter(
+        kind=CaseKind.DECISION, state=CaseState.DECIDED, decided_at__gte=start, decided_at__lt=end
+    )
     for row in decided.values("section_id").annotate(n=Count("id")):
         figures(row["section_id"]).decided_electronically = row["n"]
 
