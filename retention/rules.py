@@ -107,9 +107,10 @@ def expiry(start: date | None, unit: str, duration: int | None, *, rule: str) ->
     if start is None or unit in (WHILE_IN_USE, PERMANENT) or duration is None:
         return None
     if unit == YEARS:
-        if rule == NEXT_FISCAL_YEAR:
+        # A corrected start on another day counts whole years from that day instead.
+        if rule == NEXT_FISCAL_YEAR and (start.month, start.day) == (4, 1):
             return fiscal_year_end(fiscal_year_of(start) + duration - 1)
-        if rule == NEXT_CALENDAR_YEAR:
+        if rule == NEXT_CALENDAR_YEAR and (start.month, start.day) == (1, 1):
             return date(start.year + duration - 1, 12, 31)
         return period_end(start, years=duration)
     if unit == MONTHS:
