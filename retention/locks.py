@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from dms.documents.models import Document
+from dms.documents.models import Document, Version
 from dms.storage import COMPLIANCE, Retention, get_object_store
 from dms.storage.base import UNKNOWN
 from retention.models import DocumentRetention
@@ -32,7 +32,8 @@ def lock_until(expiry: dt.date) -> dt.datetime:
 def stored_objects(document: Document, store=None) -> Iterator[tuple[str, str]]:
     """(key, version id) of every object the document has on the store."""
     store = store or get_object_store()
-    for version in document.versions.select_related("blob"):
+    # A query of its own: a just-created document carries a prefetched list instead.
+    for version in Version.objects.filter(document_id=document.pk).select_related("blob"):
         if version.blob.store_version_id:
             yield version.blob.key, version.blob.store_version_id
         if version.archive_key:
@@ -85,7 +86,9 @@ def sync_document(document_id: int, *, repair: bool = True) -> list[Difference]:
     if entry is None or entry.document.is_destroyed:
         return []
     store = get_object_store()
-    until = lock_until(entry.effective_expiry) if entry.effective_expiry else None
+    # Under an open hold there is no effective expiry, but the base one still binds.
+    day = entry.effective_expiry or entry.base_expiry
+    until = lock_until(day) if day else None
     differences: list[Difference] = []
     for key, version_id in stored_objects(entry.document, store):
         info = store.head(key, version_id)
@@ -104,10 +107,8 @@ def sync_document(document_id: int, *, repair: bool = True) -> list[Difference]:
         ]
     if repair:
         updates = {"lock_legal_hold": entry.open_hold, "lock_synced_at": timezone.now()}
-        if entry.effective_expiry and (
-            entry.lock_until is None or entry.effective_expiry > entry.lock_until
-        ):
-            updates["lock_until"] = entry.effective_expiry
+        if day and (entry.lock_until is None or day > entry.lock_until):
+            updates["lock_until"] = day
         DocumentRetention.objects.filter(pk=document_id).update(**updates)
     return differences
 
