@@ -366,3 +366,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("KIROKU_LOG_LEVEL", "INFO")},
 }
+
+# --- Retention (issue #13): the mode of the Object Lock retention sets on stored objects.
+# COMPLIANCE in production (nobody, not even an administrator, shortens it); tests use
+# GOVERNANCE so that their buckets can be emptied.
+KIROKU_RETENTION_LOCK_MODE = env("KIROKU_RETENTION_LOCK_MODE", "COMPLIANCE").upper()
+if KIROKU_RETENTION_LOCK_MODE not in {"COMPLIANCE", "GOVERNANCE"}:
+    raise ImproperlyConfigured("KIROKU_RETENTION_LOCK_MODE: COMPLIANCE or GOVERNANCE")
