@@ -366,3 +366,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("KIROKU_LOG_LEVEL", "INFO")},
 }
+
+# --- Retention disposition (issue #13: disposal decisions, tombstones, transfer, register) ---
+INSTALLED_APPS += ["retention.disposition"]
+# Warn when a file is this many months from expiry with its action at expiry still 未定.
+KIROKU_DISPOSITION_WARNING_MONTHS = env_int("KIROKU_DISPOSITION_WARNING_MONTHS", 12)
