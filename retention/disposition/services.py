@@ -356,3 +356,14 @@ def confirm_receipt(proposal: Proposal, *, user) -> Proposal:
     proposal.state, proposal.finished_at = ProposalState.DONE, timezone.now()
     proposal.save(update_fields=["state", "finished_at"])
     return proposal
+
+
+def start(proposal: Proposal, *, user) -> Proposal:
+    """Queue the destruction (or the transfer package) of a decided proposal."""
+    from retention.disposition.tasks import execute_proposal
+
+    require_officer(user)
+    proposal = decision_state(proposal)
+    _require_state(proposal, ProposalState.APPROVED, ProposalState.EXECUTING)
+    transaction.on_commit(lambda: execute_proposal.enqueue(proposal.pk))
+    return proposal
