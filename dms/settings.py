@@ -373,3 +373,8 @@ LOGGING = {
 KIROKU_RETENTION_LOCK_MODE = env("KIROKU_RETENTION_LOCK_MODE", "COMPLIANCE").upper()
 if KIROKU_RETENTION_LOCK_MODE not in {"COMPLIANCE", "GOVERNANCE"}:
     raise ImproperlyConfigured("KIROKU_RETENTION_LOCK_MODE: COMPLIANCE or GOVERNANCE")
+
+# --- Retention disposition (issue #13: disposal decisions, tombstones, transfer, register) ---
+INSTALLED_APPS += ["retention.disposition"]
+# Warn when a file is this many months from expiry with its action at expiry still 未定.
+KIROKU_DISPOSITION_WARNING_MONTHS = env_int("KIROKU_DISPOSITION_WARNING_MONTHS", 12)
