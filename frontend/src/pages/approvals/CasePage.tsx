@@ -198,6 +198,11 @@ function Timeline({ detail }: { detail: CaseDetail }) {
                   <span className="muted small"> {labelOf(task, 'state', lang)}</span>
                   {task.acted_at && <span className="muted small"> · {formatDateTime(task.acted_at, lang)}</span>}
                   {task.post_review && !task.post_reviewed_at && <span className="tag">{t('ap.tab.post_review')}</span>}
+                  {task.post_reviewed_at && (
+                    <span className="tag" data-post-reviewed>
+                      {t('ap.postReviewed', { date: formatDateTime(task.post_reviewed_at, lang) })}
+                    </span>
+                  )}
                   {task.comment && <p className="small">{task.comment}</p>}
                 </li>
               ))}
