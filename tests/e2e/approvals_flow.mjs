@@ -172,7 +172,7 @@ await step('the 部長 finds it in 後閲待ち and does the 後閲', async () =
   await page.locator('button[data-tab="post_review"] .ap-count').filter({ hasText: /^0$/ }).waitFor({ timeout: 15000 });
 });
 
-await step('the stamps are on the rendered decision PDF (screenshot) and the signature panel is green', async () => {
+await step('the decided case renders (screenshot); with signing: the stamped decision PDF and an all-green signature panel', async () => {
   await page.goto(`${base}/approvals/cases/${caseId}`);
   await page.locator('.case-page').waitFor();
   const source = page.getByTestId('pdf-source');
