@@ -108,8 +108,28 @@ class ReceiptView(_ProposalAction):
 
 
 class TombstoneListView(OfficerMixin, generics.ListAPIView):
+    """廃棄・移管の記録. ``q`` finds a file by its title, ``document`` the file a destroyed
+    document belonged to (the document is no longer in the search index)."""
+
     serializer_class = TombstoneSerializer
-    queryset = Tombstone.objects.all()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="ファイル名の一部"),
+            OpenApiParameter("document", OpenApiTypes.INT, description="文書ID"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = Tombstone.objects.all()
+        if q := self.request.query_params.get("q", "").strip():
+            queryset = queryset.filter(register_row__title__icontains=q)
+        document = self.request.query_params.get("document", "")
+        if document.isdigit():
+            queryset = queryset.filter(record_file__documents__document_id=int(document))
+        return queryset
 
 
 REGISTER_PARAMETERS = [
