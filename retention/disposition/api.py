@@ -15,6 +15,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dms.errors import ApiError
+from dms.storage import get_object_store
 from retention.disposition import services
 from retention.disposition.models import Proposal, Tombstone
 from retention.disposition.serializers import (
@@ -105,6 +107,34 @@ class ReceiptView(_ProposalAction):
 
     def act(self, proposal, user):
         return services.confirm_receipt(proposal, user=user)
+
+
+class PackageView(OfficerMixin, APIView):
+    """The transfer package (BagIt, tar.gz) of a transfer proposal, streamed from the store."""
+
+    @extend_schema(responses={200: OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        proposal = get_object_or_404(Proposal, pk=pk)
+        if not proposal.package_key:
+            raise ApiError(
+                "no_package",
+                "移管パッケージはまだありません。",
+                "The transfer package has not been built yet.",
+                404,
+            )
+        reader = get_object_store().open(proposal.package_key)
+
+        def chunks():
+            try:
+                while chunk := reader.read(1024 * 1024):
+                    yield chunk
+            finally:
+                reader.close()
+
+        response = StreamingHttpResponse(chunks(), content_type="application/gzip")
+        name = proposal.package_key.rsplit("/", 1)[-1]
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class TombstoneListView(OfficerMixin, generics.ListAPIView):

@@ -49,6 +49,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "proposed_at",
             "decided_by",
             "decided_at",
+            "package_key",
             "received_at",
             "finished_at",
             "items",

@@ -392,8 +392,13 @@ def execute(proposal_id: int, today: dt.date | None = None) -> Proposal:
     if proposal.method == Method.DESTROY:
         proposal.state, proposal.finished_at = ProposalState.DONE, timezone.now()
     else:
+        from retention.disposition import transfer
+
+        # Built again from scratch by a retry: the bag has no partial state to resume.
+        pending = proposal.items.filter(state=ItemState.PENDING).select_related("record_file")
+        proposal.package_key = transfer.build(proposal, [i.record_file for i in pending])
         proposal.state = ProposalState.AWAITING_RECEIPT
-    proposal.save(update_fields=["state", "finished_at"])
+    proposal.save(update_fields=["state", "finished_at", "package_key"])
     return proposal
 
 
