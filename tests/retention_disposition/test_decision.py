@@ -4,7 +4,10 @@ until that case is decided."""
 
 import datetime as dt
 import io
+import json
+import tarfile
 
+import bagit
 import pytest
 from django.core.management import call_command
 
@@ -13,6 +16,7 @@ from approvals.models import CaseState, DelegationRule, MatterType
 from dms.accounts.models import Role, User
 from dms.documents.models import Document
 from dms.errors import ApiError
+from dms.storage import get_object_store
 from retention.disposition import services
 from retention.disposition.models import ProposalState, Tombstone
 from tests.approvals.conftest import city, local_store, route_of  # noqa: F401 (fixtures)
@@ -84,3 +88,25 @@ def test_without_the_rules_two_records_officers_decide(city):  # noqa: F811
     record_file = make_file(city, expiry=dt.date(2019, 3, 31))
     proposal = services.propose(user=city["records"], files=[record_file], method="destroy")
     assert proposal.case is None and proposal.reference == f"proposal:{proposal.pk}"
+
+
+def test_a_decided_transfer_carries_its_case_as_evidence(rules, tmp_path):
+    document = rules.document(title="市史編さん資料")
+    record_file = make_file(rules, title="市史編さん資料綴り", expiry=dt.date(2019, 3, 31))
+    classify(document, record_file)
+    proposal = services.propose(user=rules["records"], files=[record_file], method="transfer")
+    approvals.approve(proposal.case, user=rules["kakaricho"])
+    approvals.decide(proposal.case, user=rules["kacho"])
+    proposal = services.execute(proposal.pk)
+    assert proposal.state == ProposalState.AWAITING_RECEIPT
+    reader = get_object_store().open(proposal.package_key)
+    with tarfile.open(fileobj=io.BytesIO(reader.read())) as tar:
+        tar.extractall(tmp_path, filter="data")
+    reader.close()
+    root = tmp_path / f"proposal-{proposal.pk}"
+    bagit.Bag(str(root)).validate()
+    evidence = root / "data" / "decisions" / f"case-{proposal.case_id}"
+    events = json.loads((evidence / "events.json").read_text())
+    assert [e["action"] for e in events["events"]][-1] == "decide"
+    assert events["state"] == CaseState.DECIDED
+    assert (evidence / "body.pdf").read_bytes().startswith(b"%PDF")
