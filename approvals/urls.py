@@ -1,6 +1,6 @@
 """URLs of the approvals API, included under ``/api/approvals/`` by ``dms/urls.py``."""
 
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from approvals import api
@@ -26,4 +26,5 @@ urlpatterns = [
     #   path("", include("approvals.signing.urls")),  # cases/<id>/verification/,
     #       cases/<id>/decision-pdf/, stamp-preview/ (branch sign)
     #   path("", include("approvals.stats_urls")),  # dashboard/ (branch cover)
+    path("", include("approvals.stats_urls")),
 ]
