@@ -4,7 +4,7 @@ Per section over a period: the electronic-decision rate (cases decided in Kiroku
 起案文書 documents of the section that went through no case, i.e. were decided on paper)
 and the 差戻し rate (submitted cases that were returned at least once). Over the period:
 the median time of each step kind (opened → completed) and of a whole case (submitted →
-decided), computed by PostgreSQL's ``percentile_cont``. Now: the open tasks waiting
+decided), by PostgreSQL's ``percentile_cont`` (in Python on SQLite). Now: the open tasks waiting
 longest. A fixed handful of grouped queries, whatever the number of cases or sections.
 
 Only administrators see every section; a department head (holder of a head post today)
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
@@ -28,14 +29,23 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from approvals.models import Attachment, Case, CaseEvent, CaseState, Step, StepKind, Task, TaskState
+from approvals.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseKind,
+    CaseState,
+    Step,
+    StepKind,
+    Task,
+    TaskState,
+)
 from dms.accounts.models import Department, PostAssignment, Role
 from dms.documents.models import Document
 from dms.errors import ApiError
 from ja.fiscal import fiscal_year_of, fiscal_year_start
 
 DRAFT_DOCUMENT_TYPE = "draft"  # 起案文書 (dms/documents default document types)
-DECIDED_STATES = (CaseState.DECIDED, CaseState.CIRCULATED)
 
 
 class Median(Aggregate):
@@ -48,6 +58,32 @@ class Median(Aggregate):
 
 def _duration(end: str, start: str) -> ExpressionWrapper:
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+
+
+def _medians_by(queryset, group: str | None, end: str, start: str) -> dict:
+    """``{group value: (median of end - start, count)}`` in one query.
+
+    PostgreSQL computes the median itself; the embedded database (SQLite, the quick start's
+    default) has no ``percentile_cont``, so there the durations are fetched and the median
+    taken here: still one query, fine for the few thousand steps of a period.
+    """
+    if connection.vendor == "postgresql":
+        median = Median(_duration(end, start))
+        if group is None:
+            row = queryset.aggregate(median=median, n=Count("id"))
+            return {None: (row["median"], row["n"])} if row["n"] else {}
+        rows = queryset.values(group).annotate(median=median, n=Count("id"))
+        return {row[group]: (row["median"], row["n"]) for row in rows}
+    durations: dict = {}
+    for key, ended, started in queryset.values_list(group or "pk", end, start):
+        durations.setdefault(key if group else None, []).append(ended - started)
+    return {key: (_median(values), len(values)) for key, values in durations.items()}
+
+
+def _median(values: list[dt.timedelta]) -> dt.timedelta:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass
@@ -157,7 +193,10 @@ def dashboard(user, date_from: dt.date, date_to: dt.date, *, waiting_limit: int 
         return sections.setdefault(section_id, SectionFigures(section_id, ""))
 
     cases = _in_scope(Case.objects.all(), scope, "section_id")
-    decided = cases.filter(state__in=DECIDED_STATES, decided_at__gte=start, decided_at__lt=end)
+    # 供覧 cases inform, they decide nothing: the rates are about decisions only.
+    decided = cases.filter(
+        kind=CaseKind.DECISION, state=CaseState.DECIDED, decided_at__gte=start, decided_at__lt=end
+    )
     for row in decided.values("section_id").annotate(n=Count("id")):
         figures(row["section_id"]).decided_electronically = row["n"]
 
@@ -195,16 +234,15 @@ def dashboard(user, date_from: dt.date, date_to: dt.date, *, waiting_limit: int 
     )
     medians = {kind: None for kind in StepKind.values}
     counts = dict.fromkeys(StepKind.values, 0)
-    for row in steps.values("kind").annotate(
-        median=Median(_duration("completed_at", "opened_at")), n=Count("id")
-    ):
-        medians[row["kind"]], counts[row["kind"]] = _hours(row["median"]), row["n"]
+    for kind, (median, n) in _medians_by(steps, "kind", "completed_at", "opened_at").items():
+        medians[kind], counts[kind] = _hours(median), n
     board.step_median_hours, board.steps_completed = medians, counts
 
-    whole = decided.filter(submitted_at__isnull=False).aggregate(
-        median=Median(_duration("decided_at", "submitted_at")), n=Count("id")
+    whole = _medians_by(
+        decided.filter(submitted_at__isnull=False), None, "decided_at", "submitted_at"
     )
-    board.case_median_hours, board.cases_decided = _hours(whole["median"]), whole["n"]
+    median, board.cases_decided = whole.get(None, (None, 0))
+    board.case_median_hours = _hours(median)
 
     now = timezone.now()
     open_tasks = (

@@ -366,3 +366,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("KIROKU_LOG_LEVEL", "INFO")},
 }
+
+# --- Retention (issue #13): the mode of the Object Lock retention sets on stored objects.
+# COMPLIANCE in production (nobody, not even an administrator, shortens it); tests use
+# GOVERNANCE so that their buckets can be emptied.
+KIROKU_RETENTION_LOCK_MODE = env("KIROKU_RETENTION_LOCK_MODE", "COMPLIANCE").upper()
+if KIROKU_RETENTION_LOCK_MODE not in {"COMPLIANCE", "GOVERNANCE"}:
+    raise ImproperlyConfigured("KIROKU_RETENTION_LOCK_MODE: COMPLIANCE or GOVERNANCE")
+
+# --- Retention disposition (issue #13: disposal decisions, tombstones, transfer, register) ---
+INSTALLED_APPS += ["retention.disposition"]
+# Warn when a file is this many months from expiry with its action at expiry still 未定.
+KIROKU_DISPOSITION_WARNING_MONTHS = env_int("KIROKU_DISPOSITION_WARNING_MONTHS", 12)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/departments/", accounts_api.DepartmentList.as_view(), name="departments"),
     path("api/document-types/", accounts_api.DocumentTypeList.as_view(), name="document-types"),
     path("api/approvals/", include("approvals.urls")),
+    path("api/retention/disposition/", include("retention.disposition.urls")),
+    path("api/retention/", include("retention.urls")),
     path("api/", include("search.urls")),
     path("api/", include("dms.documents.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

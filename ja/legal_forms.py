@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LEGAL_FORMS", "LEGAL_FORM_ABBREVIATIONS", "expand_legal_form_abbreviations"]
+__all__ = [
+    "LEGAL_FORMS",
+    "LEGAL_FORM_ABBREVIATIONS",
+    "counterparty_key",
+    "expand_legal_form_abbreviations",
+]
 
 # Abbreviated legal forms as they look after NFKC (㈱ and （株） both become "(株)").
 LEGAL_FORM_ABBREVIATIONS: dict[str, str] = {
@@ -69,3 +74,18 @@ def expand_legal_form_abbreviations(text: str) -> str:
     Expects normalised text (㈱ and （株） already turned into "(株)" by NFKC).
     """
     return _ABBREVIATED_LEGAL_FORM.sub(lambda m: LEGAL_FORM_ABBREVIATIONS[m[1]], text)
+
+
+_LEGAL_FORM_WORDS = re.compile("|".join(sorted(LEGAL_FORMS, key=len, reverse=True)))
+_NOT_IN_KEY = re.compile(r"[\s・.,'\-]")
+
+
+def counterparty_key(name: str) -> str:
+    """The key two spellings of one organisation share: ㈱ABC, (株)ＡＢＣ, ABC株式会社 and
+    株式会社 ABC all give "ABC". Legal forms, spaces and separators are dropped and Latin
+    letters upper-cased, so a registry can match a name however an invoice wrote it.
+    """
+    from ja.normalize import normalize_text  # normalize imports nothing from here
+
+    text = expand_legal_form_abbreviations(normalize_text(name))
+    return _NOT_IN_KEY.sub("", _LEGAL_FORM_WORDS.sub("", text)).upper()

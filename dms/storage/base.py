@@ -108,6 +108,10 @@ class InvalidRange(ObjectStoreError, ValueError):
     """The requested byte range starts beyond the end of the object (HTTP 416)."""
 
 
+# The marker for "the caller does not know the current retention" (set_retention).
+UNKNOWN: Any = type("Unknown", (), {"__repr__": lambda self: "UNKNOWN"})()
+
+
 # --- value types ---------------------------------------------------------------------------
 
 
@@ -269,7 +273,16 @@ class ObjectStore(Protocol):
         """Delete one version for good; :class:`ObjectLocked` while retained or on hold."""
         ...
 
-    def set_retention(self, key: str, version_id: str, retention: Retention) -> None: ...
+    def set_retention(
+        self, key: str, version_id: str, retention: Retention, *, current: Any = UNKNOWN
+    ) -> None:
+        """Lock one version until ``retention.until``; only ever extends.
+
+        ``current``: the version's retention as the caller already knows it (None for
+        none), so that a store need not read it again before writing (bulk locking); the
+        server still refuses a shortening. Omitted, the store reads it.
+        """
+        ...
 
     def get_retention(self, key: str, version_id: str) -> Retention | None: ...
 

@@ -40,6 +40,7 @@ from typing import Any
 from ._streams import HashingReader, as_reader
 from .base import (
     CHUNK_SIZE,
+    UNKNOWN,
     DefaultRetention,
     ObjectInfo,
     ObjectNotFound,
@@ -339,7 +340,11 @@ class LocalObjectStore:
             _fsync_dir(directory)
             _unlink_quietly(directory / f"{version_id}.data")
 
-    def set_retention(self, key: str, version_id: str, retention: Retention) -> None:
+    def set_retention(
+        self, key: str, version_id: str, retention: Retention, *, current: Any = UNKNOWN
+    ) -> None:
+        # The sidecar is read under the key's lock anyway: a stated ``current`` saves
+        # nothing here, and the stored one is what the emulated lock must check.
         directory = self._key_dir(key)
         self._check_version_id(key, version_id)
         with self._locked(directory):

@@ -71,6 +71,7 @@ from ._streams import HashingReader, as_reader
 from .base import (
     COMPLIANCE,
     GOVERNANCE,
+    UNKNOWN,
     DefaultRetention,
     InvalidRange,
     ObjectInfo,
@@ -654,8 +655,14 @@ class S3ObjectStore:
             return None
         return Retention(found.mode, found.retain_until_date)  # type: ignore[arg-type]
 
-    def set_retention(self, key: str, version_id: str, retention: Retention) -> None:
-        current = self.get_retention(key, version_id)
+    def set_retention(
+        self, key: str, version_id: str, retention: Retention, *, current: Any = UNKNOWN
+    ) -> None:
+        if current is UNKNOWN:
+            current = self.get_retention(key, version_id)
+        else:
+            validate_key(key)
+            self._ensure_bucket()
         check_retention_change(current, retention)
         # S3 treats GOVERNANCE -> COMPLIANCE as an override needing the bypass (checked
         # above: it only strengthens). A same-mode extension needs none, so none is sent.

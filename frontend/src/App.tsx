@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { SessionContext, useLang, useReferenceData } from './context';
-import { getMe, logout, setUnauthorizedHandler, type Me } from './lib/api';
+import { getApprovalCounts, getMe, logout, setUnauthorizedHandler, type Me } from './lib/api';
 import { Link, matchPath, useRouter } from './router';
 import { LoginPage } from './pages/LoginPage';
 import { SearchPage } from './pages/SearchPage';
@@ -11,6 +11,13 @@ import { Spinner } from './components/ui';
 const DocumentPage = lazy(() => import('./pages/DocumentPage'));
 const UploadPage = lazy(() => import('./pages/UploadPage'));
 const AccountPage = lazy(() => import('./pages/AccountPage'));
+// Electronic approval (決裁): its own chunks, loaded when first opened.
+const ApprovalsInbox = lazy(() => import('./pages/approvals/InboxPage'));
+const ApprovalsDraft = lazy(() => import('./pages/approvals/DraftPage'));
+const ApprovalsCase = lazy(() => import('./pages/approvals/CasePage'));
+const ApprovalsSettings = lazy(() => import('./pages/approvals/SettingsPage'));
+const ApprovalsRules = lazy(() => import('./pages/approvals/RulesPage'));
+const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -57,6 +64,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { t, lang, setLang } = useLang();
   const { pathname } = useRouter();
   const documentMatch = matchPath('/documents/:id', pathname);
+  const caseMatch = matchPath('/approvals/cases/:id', pathname);
+  const approvalsWaiting = useApprovalCount(pathname);
   // After moving to another page, put keyboard and screen-reader focus at its start.
   const firstPath = useRef(pathname);
   useEffect(() => {
@@ -69,6 +78,12 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   else if (pathname === '/upload') page = <UploadPage />;
   else if (pathname === '/account') page = <AccountPage />;
   else if (documentMatch) page = <DocumentPage id={documentMatch.id} key={documentMatch.id} />;
+  else if (pathname === '/approvals' || pathname === '/approvals/') page = <ApprovalsInbox />;
+  else if (pathname === '/approvals/new') page = <ApprovalsDraft />;
+  else if (pathname === '/approvals/settings') page = <ApprovalsSettings />;
+  else if (pathname === '/approvals/rules') page = <ApprovalsRules />;
+  else if (pathname === '/approvals/dashboard') page = <ApprovalsDashboard />;
+  else if (caseMatch) page = <ApprovalsCase id={caseMatch.id} key={caseMatch.id} />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
   return (
@@ -93,6 +108,14 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             </Link>
             <Link to="/upload" aria-current={current === 'upload' ? 'page' : undefined}>
               {t('nav.upload')}
+            </Link>
+            <Link to="/approvals" aria-current={pathname.startsWith('/approvals') ? 'page' : undefined} data-testid="nav-approvals">
+              {t('nav.approvals')}
+              {approvalsWaiting > 0 && (
+                <span className="nav-count" aria-label={t('nav.approvalsWaiting', { n: approvalsWaiting })} data-testid="approvals-count">
+                  {approvalsWaiting}
+                </span>
+              )}
             </Link>
           </nav>
           <div className="app-header__tools">
@@ -120,6 +143,29 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
       </main>
     </>
   );
+}
+
+// The header badge: what waits for me (承認・合議・後閲・供覧), refreshed on navigation and
+// every two minutes while the tab is visible; a failure just hides the badge.
+const COUNT_POLL_MS = 120_000;
+
+function useApprovalCount(pathname: string): number {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      getApprovalCounts().then(
+        (n) => live && setCount(n.actionable),
+        () => live && setCount(0),
+      );
+    load();
+    const timer = window.setInterval(() => document.visibilityState === 'visible' && load(), COUNT_POLL_MS);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [pathname]);
+  return count;
 }
 
 function NotFound() {

@@ -15,7 +15,7 @@ from datetime import date
 from ja.normalize import normalize_text
 from ocr.metadata.amounts import find_amounts, parse_amount
 from ocr.metadata.candidates import Candidate, Flag, best_candidate
-from ocr.metadata.counterparty import find_counterparties, is_public_body
+from ocr.metadata.counterparty import choose_counterparty, find_counterparties, is_public_body
 from ocr.metadata.dates import DateCandidate, FiscalYearCandidate, find_dates, find_fiscal_years
 from ocr.metadata.identifiers import (
     find_corporate_numbers,
@@ -25,6 +25,7 @@ from ocr.metadata.identifiers import (
     is_valid_corporate_number,
     is_valid_individual_number,
 )
+from ocr.metadata.title import propose_title
 
 __all__ = [
     "Candidate",
@@ -45,6 +46,7 @@ __all__ = [
     "is_valid_corporate_number",
     "is_valid_individual_number",
     "parse_amount",
+    "propose_title",
 ]
 
 
@@ -55,6 +57,7 @@ class Metadata:
     document_date: date | None
     amount: int | None  # yen
     counterparty: str | None
+    title: str | None  # proposed from the 件名 line or the heading; None: use the file name
     fiscal_year: int | None
     date_candidates: tuple[DateCandidate, ...]
     fiscal_year_candidates: tuple[FiscalYearCandidate, ...]
@@ -74,8 +77,22 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def extract_metadata(text: str) -> Metadata:
-    """Read the metadata candidates of one document's text (raw OCR output is fine)."""
+# Below this the best amount is a guess: the field is left empty for a person to fill.
+AMOUNT_MIN_CONFIDENCE = 0.5
+
+
+def extract_metadata(
+    text: str,
+    *,
+    own_names: tuple[str, ...] = (),
+    known_counterparties: tuple[str, ...] = (),
+) -> Metadata:
+    """Read the metadata candidates of one document's text (raw OCR output is fine).
+
+    ``own_names``: the city's name and its departments' (never a counterparty, and they
+    tell which way the document goes); ``known_counterparties``: names a clerk confirmed,
+    to which OCR misspellings resolve.
+    """
     text = normalize_text(text)
     dates = find_dates(text)
     fiscal_years = find_fiscal_years(text)
@@ -111,11 +128,16 @@ def extract_metadata(text: str) -> Metadata:
     best_date = best_candidate(dates)
     best_fiscal_year = best_candidate(fiscal_years)
     best_amount = best_candidate(amounts)
-    best_counterparty = best_candidate(counterparties)
+    if best_amount is not None and best_amount.confidence < AMOUNT_MIN_CONFIDENCE:
+        best_amount = None
+    best_counterparty = choose_counterparty(
+        text, counterparties, own_names=own_names, known_names=known_counterparties
+    )
     return Metadata(
         document_date=best_date.value if best_date else None,
         amount=best_amount.value if best_amount else None,
         counterparty=best_counterparty.value if best_counterparty else None,
+        title=propose_title(text),
         fiscal_year=best_fiscal_year.value if best_fiscal_year else None,
         date_candidates=tuple(dates),
         fiscal_year_candidates=tuple(fiscal_years),

@@ -29,10 +29,12 @@ from ocr.metadata.candidates import Candidate, clamp_confidence, line_after, lin
 
 __all__ = ["find_amounts", "parse_amount"]
 
-_COMMA_GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+"
+# OCR puts a space after a thousands comma (金17, 154, 500円): still one grouped number.
+_COMMA_GROUPED = r"[0-9]{1,3}(?:, ?[0-9]{3})+"
 _ARABIC = rf"{_COMMA_GROUPED}|[0-9]+"
 _MIXED_NUMBER = (
-    rf"[0-9{KANJI_NUMERAL_CHARS}](?:[0-9,{KANJI_NUMERAL_CHARS}]*[0-9{KANJI_NUMERAL_CHARS}])?"
+    rf"[0-9{KANJI_NUMERAL_CHARS}]"
+    rf"(?:(?:[0-9,{KANJI_NUMERAL_CHARS}]|(?<=[0-9],) (?=[0-9]{{3}}))*[0-9{KANJI_NUMERAL_CHARS}])?"
 )
 # Nothing that would make the digits part of a longer token (83e2000, 3.5, 078-331, △12).
 _NOT_AFTER = r"(?<![0-9A-Za-z.,\-/△▲数何])"
@@ -40,7 +42,7 @@ _NOT_BEFORE = r"(?![0-9A-Za-z]|[.,/\-][0-9])"
 
 # After a yen sign, OCR often reads a thousands comma as a full stop (¥1.234,000): yen
 # have no decimals, so 3-digit groups split by either mark are one grouped number.
-_OCR_GROUPED = r"[0-9]{1,3}(?:[.,][0-9]{3})+"
+_OCR_GROUPED = r"[0-9]{1,3}(?:[.,] ?[0-9]{3})+"
 # A backslash is the yen sign in Japanese encodings; not after a path-like character.
 _YEN_SIGN_AMOUNT = re.compile(
     rf"(?:¥|(?<![A-Za-z0-9:\\])\\) *(?P<number>{_OCR_GROUPED}|{_ARABIC}){_NOT_BEFORE}"
@@ -54,8 +56,8 @@ _YEN_SUFFIX_AMOUNT = re.compile(
     r"(?P<nari>也)?"
 )
 _LABEL = (
-    "合計金額|請求金額|ご請求額|請求額|契約金額|見積金額|支払金額|領収金額|総額|合計|税込|"
-    "金額|小計|税抜"
+    "合計金額|請求金額|ご請求額|請求額|契約金額|見積金額|支払金額|領収金額|予算額|要求額|総額|合計|"
+    "税込|金額|小計|税抜"
 )
 _PLAIN_END = rf"{_NOT_BEFORE}(?![{JAPANESE_CHARS}%])"
 _LABELLED_PLAIN_AMOUNT = re.compile(
@@ -68,7 +70,13 @@ _CAPTIONED_PLAIN_AMOUNT = re.compile(
 _UNIT_CAPTION = re.compile(r"単位 *:? *(?P<unit>百万円|千円|万円|円)")
 _CAPTION_MULTIPLIERS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000}
 
-_STRONG_LABEL = re.compile("合計|総額|請求|契約金額|見積金額|支払金額|領収金額|税込|金額")
+# The amount of the whole transaction, named as such: it beats line items and subtotals
+# that only carry a generic 金額 column label.
+_TOTAL_LABEL = re.compile(
+    "(?<!小)合計|総額|請求金額|ご請求|請求額|契約金額|見積金額|見積額|支払金額|領収金額|"
+    "予算額|要求額|税込"
+)
+_STRONG_LABEL = re.compile("請求|金額|金 *[0-9]")
 _WEAK_LABEL = re.compile("小計|税抜|本体")
 # The tax line of an invoice, a unit price or a discount is not the transaction amount.
 _NOT_THE_TOTAL = re.compile("消費税(?!込)|税額|内税|うち|単価|値引|割引|@")
@@ -79,8 +87,10 @@ _BASE_CONFIDENCE = {"formal": 0.75, "yen_sign": 0.6, "yen_suffix": 0.55, "plain"
 def _confidence(text: str, span: tuple[int, int], kind: str) -> float:
     nearby = line_before(text, span[0], limit=20) + line_after(text, span[1], limit=8)
     confidence = _BASE_CONFIDENCE[kind]
-    if _STRONG_LABEL.search(nearby):
-        confidence += 0.3
+    if _TOTAL_LABEL.search(nearby):
+        confidence += 0.35
+    elif _STRONG_LABEL.search(nearby):
+        confidence += 0.25
     elif _WEAK_LABEL.search(nearby):
         confidence += 0.1
     if _NOT_THE_TOTAL.search(nearby):
@@ -109,12 +119,15 @@ def find_amounts(text: str) -> list[Candidate[int]]:
         confidence = _confidence(text, span, kind)
         found.append(Candidate(value, text[span[0] : span[1]], span, confidence, notes))
 
+    def digits(number: str) -> str:
+        return number.replace(" ", "")
+
     # Most specific forms first: a span taken by one form is not read again by another.
     for match in _YEN_SUFFIX_AMOUNT.finditer(text):
-        number = match["number"] + (match["unit"] or "")
+        number = digits(match["number"]) + (match["unit"] or "")
         add(parse_japanese_number(number), match.span(), "formal" if match["kin"] else "yen_suffix")
     for match in _YEN_SIGN_AMOUNT.finditer(text):
-        number = match["number"]
+        number = digits(match["number"])
         notes = ("OCR: '.' read as a thousands separator",) if "." in number else ()
         add(parse_japanese_number(number.replace(".", ",")), match.span(), "yen_sign", notes)
     for pattern in (_LABELLED_PLAIN_AMOUNT, _CAPTIONED_PLAIN_AMOUNT):
@@ -123,7 +136,7 @@ def find_amounts(text: str) -> list[Candidate[int]]:
             multiplier = _caption_multiplier(captions, span[0])
             if multiplier is None and pattern is _CAPTIONED_PLAIN_AMOUNT:
                 continue  # a bare comma-grouped number is money only under a caption
-            value = parse_japanese_number(match["number"])
+            value = parse_japanese_number(digits(match["number"]))
             if value is not None and multiplier is not None:
                 add(value * multiplier, span, "plain", (f"unit caption: ×{multiplier:,}",))
             else:

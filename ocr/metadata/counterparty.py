@@ -22,12 +22,13 @@ import re
 from ja.legal_forms import (
     LEGAL_FORM_ABBREVIATIONS,
     LEGAL_FORMS,
+    counterparty_key,
     expand_legal_form_abbreviations,
 )
 from ja.normalize import normalize_text
 from ocr.metadata.candidates import Candidate, clamp_confidence, line_before
 
-__all__ = ["find_counterparties", "is_public_body"]
+__all__ = ["choose_counterparty", "find_counterparties", "is_own_side", "is_public_body"]
 
 _ABBREVIATION = "|".join(sorted(LEGAL_FORM_ABBREVIATIONS, key=len, reverse=True))
 _LEGAL_FORM = re.compile(
@@ -45,19 +46,24 @@ _NAME_AFTER = re.compile(_NAME)
 _NAME_BEFORE = re.compile(rf"{_NAME}$")
 
 _HONORIFIC = re.compile(r" *(?:御中|様|殿)(?![\u4e00-\u9fff])")
-_LABEL = "取引先|請求者|請求元|発行者|発行元|契約者|受注者|受託者|相手方|支払先|業者名|会社名|商号"
+_LABEL = (
+    "取引先|請求者|請求元|発行者|発行元|契約者|受注者|受託者|相手方|支払先|業者名|会社名|商号|"
+    "名称|氏名又は名称|申請者|見積者"
+)
 _LABEL_BEFORE = re.compile(rf"(?:{_LABEL}) *(?:\((?:甲|乙)\))? *:? *$")
-_LEADING_LABEL = re.compile(rf"^(?:{_LABEL}|甲|乙|発注者)+ *:? *")
+_LEADING_LABEL = re.compile(rf"^(?:(?:{_LABEL}|甲|乙|発注者|氏名|名称) *:? *)+")
 # A particle (は, と, の …) right after a word in kanji, katakana or Latin, and before another
 # word or particle, separates words: 株式会社ABCと神戸市は, 株式会社とは. Inside a hiragana
 # run it is part of the name: こうべ子ども支援, さくら工務店.
 _HIRAGANA = "\u3040-\u309f"
 _PARTICLES = "はがをにとでへもやの"
 _PARTICLE_BETWEEN_WORDS = rf"(?<![{_HIRAGANA}])[{_PARTICLES}](?=[^{_HIRAGANA}]|[{_PARTICLES}]|$)"
+_HIRAGANA_RANGE = "\u3040-\u309f"
 # What ends a name read forwards from a legal form: a role, an honorific, a particle.
 _AFTER_NAME = re.compile(
     "代表取締役|代表者|代表理事|代表社員|取締役|理事長|社長|御中|様|殿|宛|"
-    + _PARTICLE_BETWEEN_WORDS
+    # the rest of a sentence: …ほか3者から参考見積, …より受領
+    rf"(?<![{_HIRAGANA_RANGE}])(?:ほか|外[0-9]|から|より)|" + _PARTICLE_BETWEEN_WORDS
 )
 # What comes before a name read backwards from a legal form: a label, an honorific, the end
 # of an address (…1番地, …5号), a digit, a particle.
@@ -138,13 +144,89 @@ def _other_candidates(text: str) -> list[Candidate[str]]:
         for match in pattern.finditer(text):
             written = match["name"].rstrip()
             name, labelled = _strip_leading_label(written.lstrip())
-            if len(name) < 2 or _LEGAL_FORM.search(name):
+            if len(name) < 2 or _LEGAL_FORM.search(name) or _ROLE.match(name):
                 continue  # legal entities are read above, with better boundaries
             end = match.start("name") + len(written)
             span = (end - len(name), end)
             confidence = _confidence(text, span, base, labelled)
             found.append(Candidate(_canonical_name(name), name, span, confidence))
     return found
+
+
+# A person's title before a name (代表取締役渡辺亮 様): the person, not the organisation.
+_ROLE = re.compile("代表取締役|代表者|代表理事|代表社員|取締役|理事長|社長|所長|支店長|担当")
+# Known names closer than this (rapidfuzz ratio on the folded key) are OCR misspellings of it.
+FUZZY_CUTOFF = 85.0
+
+
+def is_own_side(name: str, own_names: tuple[str, ...] = ()) -> bool:
+    """True for the city, its organs and its departments: never the counterparty."""
+    if is_public_body(name):
+        return True
+    return any(len(own) >= 2 and own in name for own in own_names)
+
+
+def _addressed_to(text: str, own_names: tuple[str, ...]) -> bool:
+    return any(
+        re.search(re.escape(own) + r"[^\n]{0,30}?(?:御中|様|殿)", text)
+        for own in own_names
+        if len(own) >= 2
+    )
+
+
+def resolve_known(name: str, known_names: tuple[str, ...]) -> tuple[str, str] | None:
+    """The known name ``name`` is a spelling of (exact key, else a close OCR misreading),
+    and how it was matched; None if none is close."""
+    from rapidfuzz import fuzz, process
+
+    keys = {counterparty_key(known): known for known in known_names}
+    key = counterparty_key(name)
+    if key in keys:
+        return keys[key], "registry"
+    if len(key) < 3:
+        return None
+    match = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    return (keys[match[0]], "registry_fuzzy") if match else None
+
+
+def choose_counterparty(
+    text: str,
+    candidates: list[Candidate[str]],
+    *,
+    own_names: tuple[str, ...] = (),
+    known_names: tuple[str, ...] = (),
+) -> Candidate[str] | None:
+    """The other party: never the city or one of its departments; the issuer of a document
+    addressed to the city, the addressee of one it issued; a known name when the reading is
+    a spelling of one. None rather than the city when nothing else was found."""
+    text = normalize_text(text)
+    to_us = _addressed_to(text, own_names)
+    by_us = not to_us and any(len(own) >= 2 and own in text for own in own_names)
+    scored = []
+    for candidate in candidates:
+        if candidate.value is None or is_own_side(candidate.value, own_names):
+            continue
+        confidence, notes = candidate.confidence, candidate.notes
+        addressee = bool(_HONORIFIC.match(text, candidate.span[1]))
+        if to_us and addressee:
+            confidence -= 0.4  # someone else we address in a document sent to us (cc)
+        elif to_us and not addressee:
+            confidence += 0.1
+        elif by_us and addressee:
+            confidence += 0.2
+        value = candidate.value
+        known = resolve_known(value, known_names) if known_names else None
+        if known:
+            value, how = known
+            confidence += 0.2
+            notes = (*notes, f"{how}: {candidate.value} → {value}")
+        scored.append(
+            Candidate(value, candidate.text, candidate.span, clamp_confidence(confidence), notes)
+        )
+    usable = [c for c in scored if c.confidence >= 0.3]
+    if not usable:
+        return None
+    return min(usable, key=lambda c: (-c.confidence, c.span[0]))
 
 
 def _overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:

@@ -78,14 +78,37 @@ def _wait_http(url: str, process: subprocess.Popen, log: Path, timeout: float = 
     raise RuntimeError(f"the server did not answer at {url} within {timeout} s:\n{log.read_text()}")
 
 
+def signing_available(env: dict[str, str], logs: Path) -> bool:
+    """True when the code has ``manage.py setup_signing`` (the signing branch): then the
+    signing service's settings must be there too, and it is run (idempotent)."""
+    probe = subprocess.run(
+        [sys.executable, "manage.py", "help", "setup_signing"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        return False
+    _run(["manage.py", "setup_signing"], env, logs / "setup_signing.log")
+    return True
+
+
+def run_seed(args: list[str], env: dict[str, str], log: Path) -> str:
+    """Run a seed script in the stack's environment; its last output line (JSON)."""
+    return _run(args, env, log).strip().splitlines()[-1]
+
+
 @contextlib.contextmanager
-def running_stack(var_dir: Path, logs: Path, password: str):
-    """Yield (base_url, seed info) with gunicorn and one worker running; stop both after."""
+def running_stack(var_dir: Path, logs: Path, password: str, prepare=None):
+    """Yield (base_url, seed info) with gunicorn and one worker running; stop both after.
+
+    ``prepare(env)``, if given, runs after the seed and before the server starts (more
+    seed data, signing setup)."""
     var_dir.mkdir(parents=True, exist_ok=True)
     logs.mkdir(parents=True, exist_ok=True)
     env = environment(var_dir)
     _run(["manage.py", "migrate", "--noinput", "-v0"], env, logs / "migrate.log")
-    seeded = _run(["tests/e2e/seed.py", password], env, logs / "seed.log").strip().splitlines()[-1]
+    seeded = run_seed(["tests/e2e/seed.py", password], env, logs / "seed.log")
+    if prepare is not None:
+        prepare(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     processes: list[subprocess.Popen] = []

@@ -12,7 +12,7 @@ import ocr
 
 OCR_ROOT = Path(ocr.__file__).parent
 OURS = {"ocr", "ja"}
-THIRD_PARTY = {"PIL", "cv2", "numpy", "pdfminer", "pdfplumber", "pikepdf", "pypdfium2"}
+THIRD_PARTY = {"PIL", "cv2", "numpy", "pdfminer", "pdfplumber", "pikepdf", "pypdfium2", "rapidfuzz"}
 
 
 def test_ocr_imports_only_the_standard_library_its_pdf_libraries_ja_and_itself():

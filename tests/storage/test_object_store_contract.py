@@ -508,3 +508,21 @@ def test_list_keys_under_a_prefix(object_store):
     assert list(object_store.list_keys(f"{prefix}nothing/")) == []
     with pytest.raises(ValueError):
         list(object_store.list_keys(f"{prefix}originals"))  # a prefix ends with "/"
+
+
+def test_set_retention_with_the_current_one_stated(object_store, key):
+    """Bulk locking states the retention it knows (no read per version). The caller must
+    know it (from a read or Kiroku's own record): versitygw 1.x itself accepts a shorter
+    COMPLIANCE date when told the version has none, so the statement is trusted."""
+    until = now() + timedelta(minutes=3)
+    version = object_store.put(key, b"bulk", retention=Retention(COMPLIANCE, until)).version_id
+    later = until + timedelta(minutes=2)
+    object_store.set_retention(
+        key, version, Retention(COMPLIANCE, later), current=Retention(COMPLIANCE, until)
+    )
+    assert object_store.get_retention(key, version) == Retention(COMPLIANCE, later)
+    with pytest.raises(RetentionError):  # a date in the past, whatever is stated
+        object_store.set_retention(
+            key, version, Retention(COMPLIANCE, now() - timedelta(days=1)), current=None
+        )
+    assert object_store.get_retention(key, version) == Retention(COMPLIANCE, later)

@@ -249,10 +249,10 @@ async function parseBody(response: Response): Promise<unknown> {
 
 export async function api<T>(
   path: string,
-  options: { method?: string; body?: unknown; signal?: AbortSignal; quiet401?: boolean } = {},
+  options: { method?: string; body?: unknown; signal?: AbortSignal; quiet401?: boolean; headers?: Record<string, string> } = {},
 ): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLang };
+  const headers: Record<string, string> = { ...options.headers, Accept: 'application/json', 'Accept-Language': currentLang };
   if (UNSAFE.has(method)) headers['X-CSRFToken'] = await ensureCsrf();
   let body: BodyInit | undefined;
   if (options.body !== undefined) {
@@ -290,6 +290,8 @@ function isUnauthenticated(data: unknown): boolean {
   return /認証情報|credentials|not authenticated|ログイン/i.test(data.detail);
 }
 
+/** The approvals counts for the header badge (承認・合議・後閲・供覧 waiting for me). */
+export const getApprovalCounts = () => api<{ actionable: number }>('/api/approvals/notifications/');
 export const getMe = () => api<Me>('/api/auth/me/', { quiet401: true });
 export const login = (username: string, password: string) =>
   api<Me>('/api/auth/login/', { method: 'POST', body: { username, password }, quiet401: true });

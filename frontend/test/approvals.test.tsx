@@ -1,0 +1,135 @@
+// The approvals pages' pure parts: wording, action rules, timeline lines, chart geometry.
+import { describe, expect, it } from 'vitest';
+import { act, createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+import { LangProvider } from '../src/context';
+import { apTranslate, en, ja, labelOf } from '../src/pages/approvals/i18n';
+import { actionLabel, allGreen, barLengths, capacityOf, hours, myTask, NEEDS_COMMENT, STAMPING, taskSummary, TABS } from '../src/pages/approvals/model';
+import { BarChart } from '../src/pages/approvals/DashboardPage';
+import { localToIso } from '../src/pages/approvals/SettingsPage';
+import type { CaseDetail, Task } from '../src/pages/approvals/client';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const person = (id: number, name: string) => ({ id, username: `u${id}`, display_name: name });
+function task(over: Partial<Task>): Task {
+  return {
+    id: 1,
+    assignee: { type: 'post', id: 9, label: '財政課長' },
+    holder: person(2, '佐藤'),
+    state: 'pending',
+    state_label: '未処理',
+    state_label_en: 'Pending',
+    capacity: '',
+    capacity_label: '',
+    capacity_label_en: '',
+    acted_by: null,
+    acted_at: null,
+    opened_at: null,
+    comment: '',
+    post_review: false,
+    post_reviewed_at: null,
+    ...over,
+  };
+}
+
+describe('approvals wording', () => {
+  it('has every word in both languages, none empty', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(ja).sort());
+    for (const [key, text] of Object.entries(en)) expect(text, key).not.toBe('');
+  });
+  it('fills parameters and keeps unknown ones visible', () => {
+    expect(apTranslate('ja', 'ap.confirmText', { action: '承認' })).toBe('「承認」を行います。よろしいですか。');
+    expect(apTranslate('en', 'ap.imported', { m: 1, d: 2, t: 3 })).toBe('Imported (1 matter types, 2 bands, 3 templates).');
+    expect(apTranslate('en', 'ap.done')).toBe('"{action}" done.');
+  });
+  it('has a tab label for every inbox tab of the API', () => {
+    expect(TABS).toEqual(['approval', 'consultation', 'post_review', 'circulation', 'drafting', 'returned']);
+    expect(TABS.map((tab) => apTranslate('ja', `ap.tab.${tab}`))).toEqual(['承認待ち', '合議待ち', '後閲待ち', '供覧', '起案中', '差戻し']);
+  });
+  it('takes coded values\' labels from the API in the current language', () => {
+    const row = { state: 'in_route', state_label: '回付中', state_label_en: 'In route' };
+    expect(labelOf(row, 'state', 'ja')).toBe('回付中');
+    expect(labelOf(row, 'state', 'en')).toBe('In route');
+    expect(labelOf({ state: 'draft' }, 'state', 'en')).toBe('draft');
+  });
+});
+
+describe('actions', () => {
+  it('names every action of the API and knows which need a comment or place a stamp', () => {
+    expect(actionLabel('proxy-decide', 'ja')).toBe('代決');
+    expect(actionLabel('post-review', 'en')).toBe('Post-review');
+    expect([...NEEDS_COMMENT].sort()).toEqual(['disagree', 'reject', 'return']);
+    expect(STAMPING.has('return')).toBe(false);
+    expect(STAMPING.has('proxy-decide')).toBe(true);
+    expect(capacityOf('proxy-decide', 'ja')).toBe('代決');
+    expect(capacityOf('approve', 'ja')).toBe('本人');
+  });
+  it('finds the task the person acts on, else the open step\'s first', () => {
+    const detail = {
+      steps: [
+        { id: 1, position: 1, kind: 'approval', state: 'done', tasks: [task({ id: 10, state: 'done', holder: person(5, '鈴木') })] },
+        { id: 2, position: 2, kind: 'consultation', state: 'open', tasks: [task({ id: 11, holder: person(6, '高橋') }), task({ id: 12, holder: person(7, '伊藤') })] },
+      ],
+    } as unknown as CaseDetail;
+    expect(myTask(detail, 7)?.task.id).toBe(12);
+    expect(myTask(detail, 7)?.step.position).toBe(2);
+    expect(myTask(detail, 99)?.task.id).toBe(11);
+  });
+  it('writes a timeline line with the person who acted and the capacity', () => {
+    const acted = task({ acted_by: person(3, '山田'), capacity: 'proxy', capacity_label: '代決', capacity_label_en: 'Proxy' });
+    expect(taskSummary(acted, 'ja')).toBe('山田（代決）');
+    expect(taskSummary(acted, 'en')).toBe('山田（Proxy）');
+    expect(taskSummary(task({ holder: null }), 'ja')).toBe('財政課長');
+  });
+  it('calls the verification green only when every signature holds and none is pending', () => {
+    expect(allGreen([])).toBe(false);
+    expect(allGreen([{ intact: true }, { intact: true, valid: true }])).toBe(true);
+    expect(allGreen([{ intact: true }, { intact: false }])).toBe(false);
+    expect(allGreen([{ intact: true }], [{ task: 3 }])).toBe(false);
+  });
+});
+
+describe('dashboard charts', () => {
+  it('scales bars to the largest value and treats missing as empty', () => {
+    expect(barLengths([2, 4, null, -1], 100)).toEqual([50, 100, 0, 0]);
+    expect(barLengths([0, 0], 100)).toEqual([0, 0]);
+    expect(hours(5400)).toBe(1.5);
+    expect(hours(null)).toBeNull();
+  });
+  it('draws one bar per row with its value, against a fixed maximum for rates', () => {
+    const container = document.createElement('div');
+    const root = createRoot(container);
+    act(() =>
+      root.render(
+        createElement(
+          LangProvider,
+          null,
+          createElement(BarChart, {
+            label: 'rate',
+            rows: [
+              { name: '財政課', value: 0.5 },
+              { name: '総務課', value: null },
+            ],
+            max: 1,
+            format: (v: number) => `${v * 100}%`,
+          }),
+        ),
+      ),
+    );
+    const bars = container.querySelectorAll('rect');
+    expect(bars).toHaveLength(2);
+    expect(bars[0].getAttribute('width')).toBe('130');
+    expect(bars[1].getAttribute('width')).toBe('0');
+    expect(container.textContent).toContain('50%');
+    expect(container.textContent).toContain('—');
+    act(() => root.unmount());
+  });
+});
+
+describe('absence form', () => {
+  it('sends the local date and time as an ISO instant', () => {
+    expect(localToIso('2026-12-05T09:30')).toBe(new Date(2026, 11, 5, 9, 30).toISOString());
+    expect(localToIso('')).toBe('');
+  });
+});
