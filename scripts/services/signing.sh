@@ -5,7 +5,8 @@
 # HSM or LGPKI card and a certified TSA (docs/signing.md).
 
 SIGNING_PACKAGES=(softhsm2 opensc libnss3-tools poppler-utils openssl)
-SIGNING_PORT=${KIROKU_SIGNING_PORT:-59310}
+# Below 32768: outside Linux's ephemeral port range, so no client connection can hold it.
+SIGNING_PORT=${KIROKU_SIGNING_PORT:-29310}
 SIGNING_TOKEN_LABEL=kiroku-signing
 SIGNING_PIN=${KIROKU_SIGNING_PIN:-kiroku-pin}
 SIGNING_SO_PIN=${KIROKU_SIGNING_SO_PIN:-kiroku-so-pin}
@@ -39,7 +40,7 @@ signing_token_ready() {
 }
 
 signing_tsa_healthy() {
-  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$SIGNING_PORT/" 2>/dev/null
+  curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$SIGNING_PORT/$SIGNING_ARCH/certs/root/ca.crt" 2>/dev/null
 }
 
 signing_write_config() {
@@ -131,14 +132,12 @@ CONF
   log "signing: SoftHSM2 token '$SIGNING_TOKEN_LABEL' initialised"
 }
 
-# signing_start_certomancer DIR PORT PIDFILE LOG: also used by the tests'
-# stoppable second TSA (same config, own port).
 signing_start_certomancer() {
   local py
   py=$(signing_python) || die "signing: no python with certomancer[web-api] (requirements.lock)"
   (
     cd "$SIGNING_DIR/pki"
-    nohup "$py" -m certomancer --config certomancer.yml animate --port "$SIGNING_PORT" --no-web-ui \
+    nohup "$py" "$SCRIPT_DIR/services/signing_tsa.py" certomancer.yml "$SIGNING_PORT" \
       >>"$SIGNING_LOG" 2>&1 &
     echo $! >"$SIGNING_PIDFILE"
   )
@@ -151,12 +150,20 @@ signing_up() {
   signing_write_config
   if pid_from "$SIGNING_PIDFILE" >/dev/null && ((CHANGED == 0)) && signing_tsa_healthy; then
     log "signing: certomancer already running on $SIGNING_PORT"
+    signing_fetch_root
     return 0
   fi
   stop_pidfile signing-tsa "$SIGNING_PIDFILE" 10
-  port_busy "$SIGNING_PORT" && die "signing: port $SIGNING_PORT is taken by another process"
+  if port_busy "$SIGNING_PORT"; then die "signing: port $SIGNING_PORT is taken by another process"; fi
   signing_start_certomancer
-  wait_healthy signing-tsa signing_tsa_healthy 60 "$SIGNING_LOG" pid_from "$SIGNING_PIDFILE"
+  wait_healthy signing-tsa signing_tsa_healthy 150 "$SIGNING_LOG" pid_from "$SIGNING_PIDFILE"
+  signing_fetch_root
+}
+
+# The TSA's root certificate, for verifying timestamps (KIROKU_TSA_TRUST_ROOTS).
+signing_fetch_root() {
+  curl -fsS --max-time 5 -o "$SIGNING_DIR/pki/tsa-root.crt" \
+    "http://127.0.0.1:$SIGNING_PORT/$SIGNING_ARCH/certs/root/ca.crt"
 }
 
 signing_down() { stop_pidfile signing-tsa "$SIGNING_PIDFILE" 10; }
@@ -179,6 +186,7 @@ export KIROKU_SIGNING_PKCS11_MODULE=$SIGNING_PKCS11_MODULE
 export KIROKU_SIGNING_TOKEN_LABEL=$SIGNING_TOKEN_LABEL
 export KIROKU_SIGNING_PIN=$SIGNING_PIN
 export KIROKU_TSA_URL=$SIGNING_TSA_URL
+export KIROKU_TSA_TRUST_ROOTS=$SIGNING_DIR/pki/tsa-root.crt
 export KIROKU_SIGNING_TEST_PKI_DIR=$SIGNING_DIR/pki
 ENV
 }
