@@ -73,8 +73,8 @@ class VerificationView(APIView):
         summary="決裁文書PDFの署名検証",
         responses={200: VerificationSerializer},
     )
-    def get(self, request, pk: int):
-        case = access.visible_case(request.user, pk)
+    def get(self, request, id: int):
+        case = access.visible_case(request.user, id)
         return Response(verify_case(case))
 
 
@@ -86,8 +86,8 @@ class DecisionPdfView(APIView):
         summary="決裁文書PDF（最新の改訂）",
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
-    def get(self, request, pk: int):
-        case = access.visible_case(request.user, pk)
+    def get(self, request, id: int):
+        case = access.visible_case(request.user, id)
         revision = flow.latest_revision(case)
         if revision is None:
             raise NotFoundError(
@@ -131,8 +131,8 @@ class StampPreviewView(APIView):
         ],
         responses={(200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY)},
     )
-    def get(self, request, pk: int):
-        access.visible_case(request.user, pk)
+    def get(self, request, id: int):
+        access.visible_case(request.user, id)
         action = request.query_params.get("action", "")
         if action not in flow.STAMPED:
             raise InvalidParameter(

@@ -4,17 +4,18 @@ from django.urls import path
 
 from approvals.signing import api
 
+# "id", as drf-spectacular names the cases router's pk: one path parameter name per case.
 urlpatterns = [
     path(
-        "cases/<int:pk>/verification/",
+        "cases/<int:id>/verification/",
         api.VerificationView.as_view(),
         name="approval-verification",
     ),
     path(
-        "cases/<int:pk>/decision-pdf/", api.DecisionPdfView.as_view(), name="approval-decision-pdf"
+        "cases/<int:id>/decision-pdf/", api.DecisionPdfView.as_view(), name="approval-decision-pdf"
     ),
     path(
-        "cases/<int:pk>/stamp-preview/",
+        "cases/<int:id>/stamp-preview/",
         api.StampPreviewView.as_view(),
         name="approval-stamp-preview",
     ),
