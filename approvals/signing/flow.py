@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -171,6 +172,11 @@ def apply_signatures(case_id: int) -> int:
 
     Stops at the first failure (raising :class:`keys.SigningUnavailable`) so that no later
     signature overtakes an earlier one; the job retries and the sweep catches the rest."""
+    # Keys first, each committed on its own: a signature that then fails (TSA down) must
+    # not roll back the record of a key already generated in the token.
+    actors = CaseEvent.objects.filter(case_id=case_id, signature_state=PENDING).values("actor")
+    for user in get_user_model().objects.filter(pk__in=actors, signing_identity__isnull=True):
+        keys.ensure_identity(user)
     done = 0
     while True:
         with transaction.atomic():

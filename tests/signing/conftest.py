@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pkcs11
 import pytest
 
 from approvals import services
@@ -40,6 +41,26 @@ def signing_service(settings):
         "TOKEN_LABEL": os.environ["KIROKU_SIGNING_TOKEN_LABEL"],
         "PIN": os.environ["KIROKU_SIGNING_PIN"],
     }
+
+
+@pytest.fixture(autouse=True)
+def token_cleanup(request, signing_service):
+    """Remove the keys a test generated from the shared token (labels are per test run),
+    so that the development machine's token does not grow with every run."""
+    if "db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("db")  # set up first, so torn down (rolled back) after this
+    yield
+    from approvals.signing import keys
+    from approvals.signing.models import SigningAuthority, SigningIdentity
+
+    labels = set(SigningAuthority.objects.values_list("key_label", flat=True))
+    labels |= set(SigningIdentity.objects.values_list("key_label", flat=True))
+    with keys.token_session(rw=True) as session:
+        for label in labels:
+            for obj in session.get_objects({pkcs11.Attribute.LABEL: label}):
+                obj.destroy()
 
 
 @pytest.fixture
