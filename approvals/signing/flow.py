@@ -233,8 +233,10 @@ def _add_long_term_validation(case_id: int) -> None:
         revision = latest_revision(case)
         if not decided or revision is None or revision.kind == "ltv":
             return
+        from approvals.signing.verification import trust_roots
+
         before = read_revision(revision)
-        after = add_document_timestamp(before)
+        after = add_document_timestamp(before, trust_roots=trust_roots())
         new = store_revision(case, after, kind="ltv")
         trail.record(
             actor=None,

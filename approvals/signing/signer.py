@@ -16,7 +16,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.pkcs11 import PKCS11Signer
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import add_validation_info, validate_pdf_signature
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
@@ -87,12 +87,29 @@ def sign_pdf(
     return out.getvalue()
 
 
-def add_document_timestamp(data: bytes, *, tsa_url: str | None = None) -> bytes:
-    """PAdES-B-LTA's archive step: a document timestamp over the whole decided file,
-    with the validation data pyHanko can embed (DSS) for it."""
-    out = io.BytesIO()
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+def add_document_timestamp(
+    data: bytes, *, trust_roots: list[x509.Certificate] | None = None, tsa_url: str | None = None
+) -> bytes:
+    """PAdES-B-LTA's archive step on the decided file: the validation data of every
+    signature and timestamp (certificates, and the CRLs/OCSP answers their issuers
+    publish) in the document security store (DSS), then a document timestamp over the
+    whole file. The timestamp's own data is not added after it (that would be one more
+    revision it does not cover): its TSA is the one of the signatures' timestamps, whose
+    chain and CRL are already in the DSS."""
+    # Kiroku's CA publishes no revocation data: soft-fail takes the chain as it is, while
+    # the TSA's CRL (which it names) is fetched and embedded.
+    context = ValidationContext(
+        trust_roots=trust_roots or [], allow_fetching=True, revocation_mode="soft-fail"
+    )
     try:
+        count = len(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
+        for index in range(count):
+            reader = PdfFileReader(io.BytesIO(data), strict=False)
+            out = io.BytesIO()
+            add_validation_info(reader.embedded_signatures[index], context, output=out)
+            data = out.getvalue()
+        out = io.BytesIO()
+        writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         signers.PdfTimeStamper(timestamper(tsa_url)).timestamp_pdf(
             writer, md_algorithm="sha256", output=out
         )

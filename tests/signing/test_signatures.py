@@ -136,6 +136,11 @@ def test_five_approvals_all_valid_incremental_and_verified_by_pdfsig(named_city,
     assert all(r.intact and r.valid and r.trusted for r in reports), reports
     assert all(r.timestamp_time for r in reports[:5])
     assert reports[-1].document_timestamp and reports[-1].covers_whole_file
+    # Long-term validation data: the certificates and the TSA's CRL in the DSS.
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    dss = PdfFileReader(io.BytesIO(final)).root["/DSS"]
+    assert len(dss["/Certs"]) >= 3 and len(dss["/CRLs"]) >= 1
     assert not any(r.covers_whole_file for r in reports[:5])  # later revisions follow
 
     report = pdfsig(final, tmp_path)
