@@ -6,6 +6,8 @@ Visibility is that of the case (:func:`approvals.access.visible_case`): 404 for 
 
 from __future__ import annotations
 
+import subprocess
+
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -142,7 +144,7 @@ class StampPreviewView(APIView):
             )
         try:
             png = render_stamp_png(preview_facts(request.user, action))
-        except OSError as exc:  # pdftoppm missing: the dialog shows the stamp's text
+        except (OSError, subprocess.SubprocessError) as exc:  # no poppler: text shown instead
             raise ApiError(
                 "stamp_preview_unavailable",
                 "日付印のプレビューを作成できません。",
@@ -152,3 +154,39 @@ class StampPreviewView(APIView):
         response = HttpResponse(png, content_type="image/png")
         response["Cache-Control"] = "private, max-age=60"
         return response
+
+
+class StampPreferenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StampPreference
+        fields = ["date_style", "personal_seal"]
+
+
+class StampPreferenceView(APIView):
+    """The requesting person's own stamp: date style (R6.4.1 / 6.4.1 / 2024.4.1) and
+    日付印 or 認印 (surname only). Defaults until set: R6.4.1, 日付印."""
+
+    permission_classes = [IsAuthenticated]
+
+    def _current(self, user) -> StampPreference:
+        return StampPreference.objects.filter(user=user).first() or StampPreference(user=user)
+
+    @extend_schema(
+        tags=["approvals"], summary="自分の印影の設定", responses=StampPreferenceSerializer
+    )
+    def get(self, request):
+        return Response(StampPreferenceSerializer(self._current(request.user)).data)
+
+    @extend_schema(
+        tags=["approvals"],
+        summary="自分の印影の設定を変更",
+        request=StampPreferenceSerializer,
+        responses=StampPreferenceSerializer,
+    )
+    def put(self, request):
+        serializer = StampPreferenceSerializer(
+            self._current(request.user), data=request.data, partial=True
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save(user=request.user)
+        return Response(serializer.data)

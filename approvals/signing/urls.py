@@ -19,4 +19,5 @@ urlpatterns = [
         api.StampPreviewView.as_view(),
         name="approval-stamp-preview",
     ),
+    path("stamp-preference/", api.StampPreferenceView.as_view(), name="approval-stamp-preference"),
 ]

@@ -122,3 +122,20 @@ def test_schema_lists_the_signing_endpoints(db):
     schema = APIClient().get("/api/schema/?format=json").json()
     for what in ("verification", "decision-pdf", "stamp-preview"):
         assert f"/api/approvals/cases/{{id}}/{what}/" in schema["paths"], what
+
+
+def test_each_person_sets_their_own_stamp_style(named_city):
+    clients = Clients(named_city)
+    path = "/api/approvals/stamp-preference/"
+    assert clients["kacho"].get(path).json() == {
+        "date_style": "era_letter",
+        "personal_seal": False,
+    }
+    changed = clients["kacho"].put(
+        path, {"date_style": "western_dotted", "personal_seal": True}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert StampPreference.objects.get(user=named_city["kacho"]).personal_seal is True
+    assert clients["kakaricho"].get(path).json()["personal_seal"] is False  # only one's own
+    wrong = clients["kacho"].put(path, {"date_style": "heisei"}, format="json")
+    assert wrong.status_code == 400
