@@ -18,6 +18,10 @@ const ApprovalsCase = lazy(() => import('./pages/approvals/CasePage'));
 const ApprovalsSettings = lazy(() => import('./pages/approvals/SettingsPage'));
 const ApprovalsRules = lazy(() => import('./pages/approvals/RulesPage'));
 const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'));
+// Retention (records officers' screens): its own chunks too.
+const RetentionDashboard = lazy(() => import('./pages/retention/DashboardPage'));
+const RetentionRegister = lazy(() => import('./pages/retention/RegisterPage'));
+const RetentionFile = lazy(() => import('./pages/retention/FilePage'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -65,6 +69,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { pathname } = useRouter();
   const documentMatch = matchPath('/documents/:id', pathname);
   const caseMatch = matchPath('/approvals/cases/:id', pathname);
+  const fileMatch = matchPath('/retention/files/:id', pathname);
+  const recordsOfficer = me.role === 'records_officer' || me.role === 'administrator';
   const approvalsWaiting = useApprovalCount(pathname);
   // After moving to another page, put keyboard and screen-reader focus at its start.
   const firstPath = useRef(pathname);
@@ -84,6 +90,9 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   else if (pathname === '/approvals/rules') page = <ApprovalsRules />;
   else if (pathname === '/approvals/dashboard') page = <ApprovalsDashboard />;
   else if (caseMatch) page = <ApprovalsCase id={caseMatch.id} key={caseMatch.id} />;
+  else if (pathname === '/retention' || pathname === '/retention/') page = recordsOfficer ? <RetentionDashboard /> : <RetentionRegister />;
+  else if (pathname === '/retention/register') page = <RetentionRegister />;
+  else if (fileMatch) page = <RetentionFile id={fileMatch.id} key={fileMatch.id} />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
   return (
@@ -117,6 +126,11 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                 </span>
               )}
             </Link>
+            {recordsOfficer && (
+              <Link to="/retention" aria-current={pathname.startsWith('/retention') ? 'page' : undefined} data-testid="nav-retention">
+                {t('nav.retention')}
+              </Link>
+            )}
           </nav>
           <div className="app-header__tools">
             <span className="user-name">{t('auth.signedInAs', { name: me.display_name || me.username })}</span>
