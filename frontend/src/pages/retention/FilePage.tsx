@@ -40,7 +40,7 @@ export default function FilePage({ id }: { id: string }) {
 
   if (failure !== null)
     return (
-      <div className="retention-page">
+      <div className="retention-page" data-testid="file-error">
         <RetentionNav current="" />
         <ErrorMessage>{errorMessage(failure, lang)}</ErrorMessage>
       </div>

@@ -1,0 +1,173 @@
+// Retention (issue #13) in Chromium (playwright-core), against the server that
+// test_retention_browser.py starts: a records officer creates a file, puts two documents
+// into it, adds a 開示請求 hold and sees the effective expiry move, exports the register as
+// XLSX (the Python side opens it with openpyxl); a member of staff of another department
+// cannot see the file. Every step prints one JSON line {"step", "ok", "error"}; figures
+// print as {"note"}.
+// Usage: node retention_flow.mjs '<json config>'   (run with cwd = frontend/)
+import { createRequire } from 'node:module';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const require = createRequire(join(process.cwd(), 'package.json'));
+const { chromium } = require('playwright-core');
+
+const config = JSON.parse(process.argv[2]);
+const base = config.baseUrl;
+const shots = config.screenshots;
+mkdirSync(shots, { recursive: true });
+const results = [];
+const emit = (entry) => console.log(JSON.stringify(entry));
+const note = (name, value) => emit({ note: name, value });
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+let page;
+let currentStep = 'start';
+async function step(name, fn) {
+  const started = Date.now();
+  currentStep = name;
+  try {
+    await fn();
+    results.push({ step: name, ok: true });
+    emit({ step: name, ok: true, ms: Date.now() - started });
+  } catch (error) {
+    const message = String(error?.message ?? error).split('\n').slice(0, 6).join('\n');
+    results.push({ step: name, ok: false });
+    emit({ step: name, ok: false, error: message, ms: Date.now() - started });
+    try {
+      await page?.screenshot({ path: join(shots, `FAILED-retention-${name.replace(/[^a-z0-9]+/gi, '-')}.png`), fullPage: true });
+    } catch {
+      /* the page may be gone */
+    }
+  }
+}
+const shot = (name, fullPage = true) => page.screenshot({ path: join(shots, `retention-${name}.png`), fullPage });
+
+rmSync(config.profileDir, { recursive: true, force: true });
+const context = await chromium.launchPersistentContext(config.profileDir, {
+  executablePath: config.chromium,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=ja-JP'],
+  env: { ...process.env, LANG: 'ja_JP.UTF-8', LANGUAGE: 'ja' },
+  viewport: { width: 1280, height: 900 },
+  locale: 'ja-JP',
+  timezoneId: 'Asia/Tokyo',
+  acceptDownloads: true,
+});
+const pageErrors = [];
+page = context.pages()[0] ?? (await context.newPage());
+page.on('pageerror', (error) => pageErrors.push(`${currentStep}: ${error}`));
+
+async function login(username) {
+  await context.clearCookies();
+  await page.goto(base + '/');
+  await page.getByLabel(/ユーザー名|User name/).fill(username);
+  await page.getByLabel(/パスワード|Password/).fill(config.password);
+  await page.getByRole('button', { name: /^(ログイン|Sign in)$/ }).click();
+  await page.getByRole('heading', { name: /文書検索|Search documents/ }).waitFor();
+}
+
+const expiry = () => page.getByTestId('file-effective-expiry').getAttribute('data-iso');
+const TITLE = '令和7年度 公用車保守点検委託';
+let fileId = null;
+
+await step('the records officer finds the retention pages in the header (dashboard renders)', async () => {
+  await login(config.officer);
+  await page.getByTestId('nav-retention').click();
+  await page.getByRole('heading', { name: '保存管理の状況' }).waitFor({ timeout: 15000 });
+  await page.getByTestId('rt-queue').waitFor({ timeout: 15000 });
+  await shot('01-dashboard');
+});
+
+await step('the officer creates a file (1年, 令和7年度) from the register: 満了日 2027-03-31', async () => {
+  await page.goto(`${base}/retention/register`);
+  const form = page.getByTestId('new-file-form');
+  await form.locator('select[name="retention_class"] option[value="1y"]').waitFor({ state: 'attached', timeout: 15000 });
+  await form.locator('input[name="title"]').fill(TITLE);
+  await form.locator('select[name="retention_class"]').selectOption('1y');
+  await form.locator('input[name="fiscal_year"]').fill('2025');
+  await form.locator('input[name="custodian"]').fill(config.section);
+  await form.getByRole('button', { name: '作成' }).click();
+  await page.getByTestId('file-page').waitFor({ timeout: 15000 });
+  fileId = Number(new URL(page.url()).pathname.split('/').filter(Boolean).pop());
+  expect(fileId > 0, `file page address ${page.url()}`);
+  expect((await expiry()) === '2027-03-31', `effective expiry ${await expiry()}`);
+  expect((await page.getByTestId('file-start').innerText()).includes('令和8年4月1日'), `起算日 ${await page.getByTestId('file-start').innerText()}`);
+});
+
+await step('the officer picks the two documents from search and puts them into the file', async () => {
+  const picker = page.getByTestId('classify-picker');
+  const deadline = Date.now() + 90000;
+  // The documents are searchable once the worker has indexed them: search again until both show.
+  for (;;) {
+    await picker.locator('input[name="classify-query"]').fill('公用車保守点検委託');
+    await picker.getByRole('button', { name: '検索' }).click();
+    await page.waitForTimeout(1000);
+    if ((await picker.locator('[data-testid="classify-hits"] input[type="checkbox"]').count()) >= 2) break;
+    expect(Date.now() < deadline, 'the two documents never appeared in search');
+    await page.waitForTimeout(2000);
+  }
+  const boxes = picker.locator('[data-testid="classify-hits"] input[type="checkbox"]');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await picker.getByRole('button', { name: '文書をこのファイルに入れる' }).click();
+  await page.getByText('2 件の文書をファイルに入れました。').waitFor({ timeout: 15000 });
+  await page.locator('[data-testid="file-documents"] li').nth(1).waitFor({ timeout: 15000 });
+  const titles = await page.locator('[data-testid="file-documents"] li').allInnerTexts();
+  expect(titles.length === 2 && titles.every((t) => t.includes('公用車保守点検委託')), `documents: ${titles.join(' / ')}`);
+});
+
+await step('a 開示請求 hold decided on 2026-11-30 moves the effective expiry to 2027-11-30 (file and documents)', async () => {
+  const form = page.getByTestId('hold-form');
+  await form.locator('select[name="hold_type"]').selectOption('disclosure');
+  await form.locator('input[name="reference"]').fill('開示第128号');
+  await form.locator('input[name="started_on"]').fill('2026-11-01');
+  await form.locator('input[name="event_on"]').fill('2026-11-30');
+  await form.getByRole('button', { name: '保留を加える' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="file-effective-expiry"]')?.getAttribute('data-iso') === '2027-11-30', null, { timeout: 15000 });
+  expect((await page.getByTestId('file-holds').innerText()).includes('開示第128号'), 'the hold is not listed');
+  expect((await page.getByTestId('file-history').innerText()).includes('開示第128号'), 'the history does not show the hold');
+  const documents = await page.evaluate(async (ids) => Promise.all(ids.map(async (id) => (await (await fetch(`/api/retention/documents/${id}/`)).json()).effective_expiry)), config.documents);
+  expect(documents.every((d) => d === '2027-11-30'), `documents' effective expiry: ${documents.join(', ')}`);
+  await shot('02-file-with-hold');
+});
+
+await step('the register lists the file and exports it as XLSX', async () => {
+  await page.goto(`${base}/retention/register?fiscal_year=2025`);
+  await page.getByTestId('register-table').getByText(TITLE).waitFor({ timeout: 15000 });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.getByTestId('export-xlsx').click()]);
+  await download.saveAs(config.download);
+  note('register', config.download);
+  await shot('03-register');
+});
+
+await step('the retention pages follow the language switch (English and back)', async () => {
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('heading', { name: 'File register' }).waitFor({ timeout: 15000 });
+  await page.getByRole('button', { name: '日本語に切り替える' }).click();
+  await page.getByRole('heading', { name: 'ファイル管理簿' }).waitFor({ timeout: 15000 });
+});
+
+await step('a member of staff of another department cannot see the file (page, API, register)', async () => {
+  await login(config.otherDepartment);
+  expect((await page.getByTestId('nav-retention').count()) === 0, 'staff see the records officer link');
+  await page.goto(`${base}/retention/files/${fileId}`);
+  await page.getByTestId('file-error').waitFor({ timeout: 15000 });
+  expect((await page.getByTestId('file-page').count()) === 0, 'the file page rendered');
+  const status = await page.evaluate(async (id) => (await fetch(`/api/retention/files/${id}/`)).status, fileId);
+  expect(status === 404, `the API answered ${status}`);
+  await page.goto(`${base}/retention/register`);
+  await page.getByTestId('register-table').waitFor({ timeout: 15000 });
+  expect(!(await page.getByTestId('register-table').innerText()).includes(TITLE), 'the register lists the file');
+  await shot('04-other-department');
+});
+
+await step('no script errors', async () => {
+  expect(pageErrors.length === 0, `uncaught errors: ${pageErrors.slice(0, 3).join(' | ')}`);
+});
+
+note('file', String(fileId));
+await context.close();
+process.exit(results.some((r) => !r.ok) ? 1 : 0);
