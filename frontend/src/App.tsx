@@ -22,6 +22,7 @@ const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'))
 const RetentionDashboard = lazy(() => import('./pages/retention/DashboardPage'));
 const RetentionRegister = lazy(() => import('./pages/retention/RegisterPage'));
 const RetentionFile = lazy(() => import('./pages/retention/FilePage'));
+const RetentionOfDocument = lazy(() => import('./pages/retention/DocumentPanel'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -83,7 +84,14 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   if (pathname === '/' || pathname === '/search') page = <SearchPage />;
   else if (pathname === '/upload') page = <UploadPage />;
   else if (pathname === '/account') page = <AccountPage />;
-  else if (documentMatch) page = <DocumentPage id={documentMatch.id} key={documentMatch.id} />;
+  else if (documentMatch)
+    page = (
+      <>
+        <DocumentPage id={documentMatch.id} key={documentMatch.id} />
+        {/* The document's retention under it (issue #13), outside the document page's own code. */}
+        <RetentionOfDocument id={documentMatch.id} key={`rt-${documentMatch.id}`} />
+      </>
+    );
   else if (pathname === '/approvals' || pathname === '/approvals/') page = <ApprovalsInbox />;
   else if (pathname === '/approvals/new') page = <ApprovalsDraft />;
   else if (pathname === '/approvals/settings') page = <ApprovalsSettings />;

@@ -11,6 +11,8 @@ import { registerUrl, rowsOf } from '../src/pages/retention/client';
 import FilePage from '../src/pages/retention/FilePage';
 import DashboardPage from '../src/pages/retention/DashboardPage';
 import RegisterPage from '../src/pages/retention/RegisterPage';
+import DocumentPanel from '../src/pages/retention/DocumentPanel';
+import { classLabel, sectionLabel } from '../src/pages/retention/model';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -114,6 +116,7 @@ const FILE = {
 const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
 const ROUTES: Record<string, unknown> = {
   '/api/retention/files/7/': FILE,
+  '/api/retention/documents/1/': { document: 1, record_file: 7, retention_class: '5y', start_date: '2022-04-01', base_expiry: '2027-03-31', effective_expiry: null, open_hold: true, lock_until: '2027-03-31', lock_legal_hold: true, lock_synced_at: null },
   '/api/retention/disposition/warnings/': page([]),
   '/api/retention/holds/?open=true': page([{ ...FILE.holds[0], event_on: null, until: null }]),
   '/api/retention/disposition/queue/': page([{ id: 9, title: '平成30年度 起案文書', fiscal_year: 2018, retention_class: '1年', custodian: '文書課', base_expiry: '2020-03-31', effective_expiry: '2020-03-31', action: 'destroy' }]),
@@ -209,5 +212,38 @@ describe('register', () => {
     const staff = await render(createElement(RegisterPage), 'staff');
     expect(staff.querySelector('[data-testid="register-table"]')).not.toBeNull();
     expect(staff.querySelector('[data-testid="new-file-form"]')).toBeNull();
+  });
+});
+
+describe('names from codes', () => {
+  it('shows a class and a section by name in the current language, else the code', () => {
+    const classes = [{ code: '5y', name: '5年', name_en: '5 years' }];
+    expect(classLabel('5y', classes, 'ja')).toBe('5年');
+    expect(classLabel('5y', classes, 'en')).toBe('5 years');
+    expect(classLabel('9y', classes, 'ja')).toBe('9y');
+    expect(classLabel(null, classes, 'ja')).toBe('—');
+    expect(sectionLabel('zaisei', [{ code: 'zaisei', name: '財政課', name_en: 'Finance' }], 'en')).toBe('Finance');
+  });
+});
+
+describe('retention under the document page', () => {
+  it('shows a filed document on hold with its lock; officers may (re)classify it', async () => {
+    const host = await render(createElement(DocumentPanel, { id: '1' }), 'records_officer');
+    const panel = host.querySelector('[data-testid="document-retention"]')!;
+    expect(panel.textContent).toContain('保留中（満了しません）');
+    expect(panel.textContent).toContain('リーガルホールド');
+    expect(panel.querySelector('a')?.getAttribute('href')).toBe('/retention/files/7');
+    expect(host.querySelector('[data-testid="document-classify"]')).not.toBeNull();
+  });
+  it('says an unfiled document is not in a file (officer) and shows nothing to staff', async () => {
+    const officer = await render(createElement(DocumentPanel, { id: '2' }), 'records_officer');
+    expect(officer.textContent).toContain('まだファイルに入っていません。');
+    document.body.innerHTML = '';
+    const staff = await render(createElement(DocumentPanel, { id: '2' }), 'staff');
+    expect(staff.querySelector('[data-testid="document-retention"]')).toBeNull();
+    document.body.innerHTML = '';
+    const reader = await render(createElement(DocumentPanel, { id: '1' }), 'staff');
+    expect(reader.querySelector('[data-testid="document-retention"]')).not.toBeNull();
+    expect(reader.querySelector('[data-testid="document-classify"]')).toBeNull();
   });
 });

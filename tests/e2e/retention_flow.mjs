@@ -88,7 +88,7 @@ await step('the officer creates a file (1年, 令和7年度) from the register: 
   await form.locator('input[name="title"]').fill(TITLE);
   await form.locator('select[name="retention_class"]').selectOption('1y');
   await form.locator('input[name="fiscal_year"]').fill('2025');
-  await form.locator('input[name="custodian"]').fill(config.section);
+  await form.locator('select[name="custodian"]').selectOption(config.section);
   await form.getByRole('button', { name: '作成' }).click();
   await page.getByTestId('file-page').waitFor({ timeout: 15000 });
   fileId = Number(new URL(page.url()).pathname.split('/').filter(Boolean).pop());
@@ -132,6 +132,14 @@ await step('a 開示請求 hold decided on 2026-11-30 moves the effective expiry
   const documents = await page.evaluate(async (ids) => Promise.all(ids.map(async (id) => (await (await fetch(`/api/retention/documents/${id}/`)).json()).effective_expiry)), config.documents);
   expect(documents.every((d) => d === '2027-11-30'), `documents' effective expiry: ${documents.join(', ')}`);
   await shot('02-file-with-hold');
+});
+
+await step("a filed document's page shows its retention under it (file, effective expiry, lock)", async () => {
+  await page.goto(`${base}/documents/${config.documents[0]}`);
+  const panel = page.getByTestId('document-retention');
+  await panel.waitFor({ timeout: 15000 });
+  await panel.locator('dd[data-iso="2027-11-30"]').waitFor({ timeout: 15000 });
+  expect((await panel.locator(`a[href="/retention/files/${fileId}"]`).count()) === 1, 'no link to the file');
 });
 
 await step('the register lists the file and exports it as XLSX', async () => {

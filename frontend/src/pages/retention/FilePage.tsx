@@ -9,10 +9,10 @@ import { errorMessage } from '../../lib/api';
 import { formatDate, formatFiscalYear } from '../../lib/format';
 import { Link } from '../../router';
 import { ErrorMessage, Spinner } from '../../components/ui';
-import { addExtension, addHold, correctStartDate, endHold, getFile, type RecordFileDetail } from './client';
+import { addExtension, addHold, correctStartDate, endHold, getClasses, getFile, type RecordFileDetail, type RetentionClass } from './client';
 import { ClassifyPicker } from './ClassifyPicker';
 import { useRt, type RtKey } from './i18n';
-import { fileHistory, isoDay, isRecordsOfficer } from './model';
+import { classLabel, fileHistory, isoDay, isRecordsOfficer, sectionLabel } from './model';
 import { RetentionNav } from './Nav';
 
 const HOLD_TYPES = ['audit', 'litigation', 'appeal', 'disclosure'] as const;
@@ -24,7 +24,12 @@ export default function FilePage({ id }: { id: string }) {
   const [file, setFile] = useState<RecordFileDetail | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const [actionFailure, setActionFailure] = useState<unknown>(null);
+  const [classes, setClasses] = useState<RetentionClass[]>([]);
+  const departments = session?.departments ?? [];
   const load = useCallback(() => getFile(id).then(setFile, setFailure), [id]);
+  useEffect(() => {
+    getClasses().then(setClasses, () => setClasses([]));
+  }, []);
   useEffect(() => {
     void load();
   }, [load]);
@@ -65,7 +70,7 @@ export default function FilePage({ id }: { id: string }) {
           </h2>
           <dl className="meta-list" data-testid="file-retention">
             <dt>{t('rt.class')}</dt>
-            <dd>{file.retention_class}</dd>
+            <dd>{classLabel(file.retention_class, classes, lang)}</dd>
             <dt>{t('rt.period')}</dt>
             <dd data-testid="file-period">{file.period}</dd>
             <dt>{t('rt.startDate')}</dt>
@@ -99,7 +104,7 @@ export default function FilePage({ id }: { id: string }) {
             <dt>{t('rt.location')}</dt>
             <dd>{file.location || '—'}</dd>
             <dt>{t('rt.custodian')}</dt>
-            <dd>{file.custodian}</dd>
+            <dd>{sectionLabel(file.custodian, departments, lang)}</dd>
             <dt>{t('rt.remarks')}</dt>
             <dd>{file.remarks || '—'}</dd>
           </dl>

@@ -10,7 +10,7 @@ import { Link, useRouter } from '../../router';
 import { ErrorMessage, Spinner } from '../../components/ui';
 import { createFile, getClasses, getFiles, registerUrl, type Page, type RecordFile, type RetentionClass } from './client';
 import { useRt, type RtKey } from './i18n';
-import { filesQuery, isRecordsOfficer } from './model';
+import { classLabel, filesQuery, isRecordsOfficer, sectionLabel } from './model';
 import { RetentionNav } from './Nav';
 
 const FILTERS = ['title', 'fiscal_year', 'retention_class', 'custodian', 'medium', 'open_hold'] as const;
@@ -20,6 +20,7 @@ export default function RegisterPage() {
   const { search, navigate } = useRouter();
   const session = useContext(SessionContext);
   const officer = isRecordsOfficer(session?.me);
+  const departments = session?.departments ?? [];
   const params = new URLSearchParams(search);
   const applied = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? '']));
   const page = Number(params.get('page') ?? '1') || 1;
@@ -140,12 +141,12 @@ export default function RegisterPage() {
                   <td>
                     <Link to={`/retention/files/${f.id}`}>{f.title}</Link>
                   </td>
-                  <td>{f.retention_class}</td>
+                  <td>{classLabel(f.retention_class, classes, lang)}</td>
                   <td>{f.period}</td>
                   <td>{date(f.start_date)}</td>
                   <td>{f.open_hold ? t('rt.openHold') : date(f.effective_expiry)}</td>
                   <td>{t(`rt.medium.${f.medium}` as RtKey)}</td>
-                  <td>{f.custodian}</td>
+                  <td>{sectionLabel(f.custodian, departments, lang)}</td>
                   <td>{t(`rt.action.${f.action_at_expiry}` as RtKey)}</td>
                 </tr>
               ))}
@@ -173,6 +174,7 @@ export default function RegisterPage() {
 function NewFileForm({ classes, onCreated }: { classes: RetentionClass[]; onCreated: (file: RecordFile) => void }) {
   const { t, lang } = useRt();
   const session = useContext(SessionContext);
+  const departments = session?.departments ?? [];
   const firstSection = session?.me.departments[0]?.code ?? '';
   const [form, setForm] = useState({ title: '', retention_class: '', fiscal_year: '', custodian: firstSection, medium: 'electronic', category_major: '', category_middle: '', location: '' });
   const [failure, setFailure] = useState<unknown>(null);
@@ -208,7 +210,21 @@ function NewFileForm({ classes, onCreated }: { classes: RetentionClass[]; onCrea
           </select>
         </label>
         {text('fiscal_year', 'rt.fiscalYear', true)}
-        {text('custodian', 'rt.custodian', true)}
+        {departments.length > 0 ? (
+          <label className="field">
+            <span>{t('rt.custodian')}</span>
+            <select name="custodian" required value={form.custodian} onChange={(e) => setForm({ ...form, custodian: e.target.value })}>
+              <option value="" />
+              {departments.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {sectionLabel(d.code, departments, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          text('custodian', 'rt.custodian', true)
+        )}
         <label className="field">
           <span>{t('rt.medium')}</span>
           <select name="medium" value={form.medium} onChange={(e) => setForm({ ...form, medium: e.target.value })}>

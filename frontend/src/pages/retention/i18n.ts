@@ -106,6 +106,11 @@ export const ja = {
   'rt.onDocument': 'この文書の保存期間',
   'rt.inFile': 'ファイル: {title}',
   'rt.notClassified': 'まだファイルに入っていません。',
+  'rt.lock': '保存の固定（Object Lock）',
+  'rt.legalHold': 'リーガルホールド',
+  'rt.putIntoFile': 'このファイルに入れる',
+  'rt.standalone': 'ファイルに入れず保存期間を設定',
+  'rt.setClass': '設定',
 };
 
 export type RtKey = keyof typeof ja;
@@ -213,6 +218,11 @@ export const en: Record<RtKey, string> = {
   'rt.onDocument': "This document's retention",
   'rt.inFile': 'File: {title}',
   'rt.notClassified': 'Not in a file yet.',
+  'rt.lock': 'Locked on the store until',
+  'rt.legalHold': 'legal hold',
+  'rt.putIntoFile': 'Put into this file',
+  'rt.standalone': 'Or give it a class of its own',
+  'rt.setClass': 'Set',
 };
 
 export function rtTranslate(lang: Lang, key: RtKey, params?: Record<string, string | number>): string {

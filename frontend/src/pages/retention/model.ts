@@ -64,3 +64,17 @@ export function nextActions(proposal: { state: string; method: string; case: num
   if (proposal.state === 'awaiting_receipt') return ['receipt'];
   return [];
 }
+
+/** A retention class's name from its code (the API gives codes), in the current language. */
+export function classLabel(code: string | null, classes: { code: string; name: string; name_en: string }[], lang: 'ja' | 'en'): string {
+  const found = classes.find((c) => c.code === code);
+  if (!found) return code ?? '—';
+  return lang === 'en' && found.name_en ? found.name_en : found.name;
+}
+
+/** A section's name from its code, in the current language (the code when not loaded). */
+export function sectionLabel(code: string | null, departments: { code: string; name: string; name_en?: string }[], lang: 'ja' | 'en'): string {
+  const found = departments.find((d) => d.code === code);
+  if (!found) return code ?? '—';
+  return lang === 'en' && found.name_en ? found.name_en : found.name;
+}
