@@ -12,6 +12,7 @@ import FilePage from '../src/pages/retention/FilePage';
 import DashboardPage from '../src/pages/retention/DashboardPage';
 import RegisterPage from '../src/pages/retention/RegisterPage';
 import DocumentPanel from '../src/pages/retention/DocumentPanel';
+import BulkClassify from '../src/pages/retention/BulkClassify';
 import { classLabel, sectionLabel } from '../src/pages/retention/model';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -245,5 +246,26 @@ describe('retention under the document page', () => {
     const reader = await render(createElement(DocumentPanel, { id: '1' }), 'staff');
     expect(reader.querySelector('[data-testid="document-retention"]')).not.toBeNull();
     expect(reader.querySelector('[data-testid="document-classify"]')).toBeNull();
+  });
+});
+
+describe('bulk action on search results', () => {
+  it('lets an officer pick results (not deleted ones) and needs a file before it acts; staff see nothing', async () => {
+    const hits = [
+      { id: 1, title: '契約書 A' },
+      { id: 2, title: '契約書 B' },
+      { id: 3, title: '削除済み', deleted: true },
+    ];
+    const host = await render(createElement(BulkClassify, { hits }), 'records_officer');
+    const panel = host.querySelector('[data-testid="bulk-classify"]')!;
+    const labels = [...panel.querySelectorAll('label.check span')].map((s) => s.textContent);
+    expect(labels).toEqual(['すべて選ぶ', '契約書 A', '契約書 B']);
+    await act(async () => (panel.querySelector('label.check input') as HTMLInputElement).click());
+    const button = [...panel.querySelectorAll('button')].find((b) => b.textContent?.startsWith('このファイルに入れる'))!;
+    expect(button.textContent).toBe('このファイルに入れる (2)');
+    expect(button.disabled).toBe(true);
+    document.body.innerHTML = '';
+    const staff = await render(createElement(BulkClassify, { hits }), 'staff');
+    expect(staff.querySelector('[data-testid="bulk-classify"]')).toBeNull();
   });
 });

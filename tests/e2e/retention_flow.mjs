@@ -97,23 +97,27 @@ await step('the officer creates a file (1年, 令和7年度) from the register: 
   expect((await page.getByTestId('file-start').innerText()).includes('令和8年4月1日'), `起算日 ${await page.getByTestId('file-start').innerText()}`);
 });
 
-await step('the officer picks the two documents from search and puts them into the file', async () => {
-  const picker = page.getByTestId('classify-picker');
+await step('the officer selects both documents in the search results and puts them into the file (bulk)', async () => {
   const deadline = Date.now() + 90000;
   // The documents are searchable once the worker has indexed them: search again until both show.
   for (;;) {
-    await picker.locator('input[name="classify-query"]').fill('公用車保守点検委託');
-    await picker.getByRole('button', { name: '検索' }).click();
-    await page.waitForTimeout(1000);
-    if ((await picker.locator('[data-testid="classify-hits"] input[type="checkbox"]').count()) >= 2) break;
+    await page.goto(`${base}/?q=${encodeURIComponent('公用車保守点検委託')}`);
+    await page.locator('.result-list, .empty-state').first().waitFor({ timeout: 15000 }).catch(() => {});
+    if ((await page.locator('.result-list > li.result').count()) >= 2) break;
     expect(Date.now() < deadline, 'the two documents never appeared in search');
     await page.waitForTimeout(2000);
   }
-  const boxes = picker.locator('[data-testid="classify-hits"] input[type="checkbox"]');
-  await boxes.nth(0).check();
-  await boxes.nth(1).check();
-  await picker.getByRole('button', { name: '文書をこのファイルに入れる' }).click();
-  await page.getByText('2 件の文書をファイルに入れました。').waitFor({ timeout: 15000 });
+  const bulk = page.getByTestId('bulk-classify');
+  await bulk.locator('summary').click();
+  await bulk.getByLabel('すべて選ぶ').check();
+  await bulk.locator('input[name="file-query"]').fill('公用車');
+  await bulk.getByRole('button', { name: '検索' }).click();
+  await bulk.locator(`select[name="record_file"] option[value="${fileId}"]`).waitFor({ state: 'attached', timeout: 15000 });
+  await bulk.locator('select[name="record_file"]').selectOption(String(fileId));
+  await bulk.getByRole('button', { name: /このファイルに入れる \(2\)/ }).click();
+  await bulk.getByText('2 件の文書をファイルに入れました。').waitFor({ timeout: 15000 });
+  await shot('02-bulk-classify');
+  await page.goto(`${base}/retention/files/${fileId}`);
   await page.locator('[data-testid="file-documents"] li').nth(1).waitFor({ timeout: 15000 });
   const titles = await page.locator('[data-testid="file-documents"] li').allInnerTexts();
   expect(titles.length === 2 && titles.every((t) => t.includes('公用車保守点検委託')), `documents: ${titles.join(' / ')}`);
@@ -131,7 +135,7 @@ await step('a 開示請求 hold decided on 2026-11-30 moves the effective expiry
   expect((await page.getByTestId('file-history').innerText()).includes('開示第128号'), 'the history does not show the hold');
   const documents = await page.evaluate(async (ids) => Promise.all(ids.map(async (id) => (await (await fetch(`/api/retention/documents/${id}/`)).json()).effective_expiry)), config.documents);
   expect(documents.every((d) => d === '2027-11-30'), `documents' effective expiry: ${documents.join(', ')}`);
-  await shot('02-file-with-hold');
+  await shot('03-file-with-hold');
 });
 
 await step("a filed document's page shows its retention under it (file, effective expiry, lock)", async () => {
@@ -148,7 +152,7 @@ await step('the register lists the file and exports it as XLSX', async () => {
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.getByTestId('export-xlsx').click()]);
   await download.saveAs(config.download);
   note('register', config.download);
-  await shot('03-register');
+  await shot('04-register');
 });
 
 await step('the retention pages follow the language switch (English and back)', async () => {
@@ -169,7 +173,7 @@ await step('a member of staff of another department cannot see the file (page, A
   await page.goto(`${base}/retention/register`);
   await page.getByTestId('register-table').waitFor({ timeout: 15000 });
   expect(!(await page.getByTestId('register-table').innerText()).includes(TITLE), 'the register lists the file');
-  await shot('04-other-department');
+  await shot('05-other-department');
 });
 
 await step('no script errors', async () => {

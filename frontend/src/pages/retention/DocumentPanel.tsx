@@ -3,15 +3,16 @@
  * document page itself stays untouched): its class or file, dates and the store's lock;
  * records officers put the document into a file or give it a class of its own.
  */
-import { useCallback, useContext, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useContext, useEffect, useState } from 'react';
 import { SessionContext } from '../../context';
-import { api, ApiError, errorMessage } from '../../lib/api';
+import { ApiError, errorMessage } from '../../lib/api';
 import { formatDate } from '../../lib/format';
 import { Link } from '../../router';
 import { ErrorMessage } from '../../components/ui';
-import { getClasses, getDocumentRetention, getFiles, type DocumentRetention, type RecordFile, type RetentionClass } from './client';
+import { classifyDocuments, getClasses, getDocumentRetention, type DocumentRetention, type RetentionClass } from './client';
+import { FileChooser } from './FileChooser';
 import { useRt } from './i18n';
-import { classLabel, filesQuery, isRecordsOfficer } from './model';
+import { classLabel, isRecordsOfficer } from './model';
 
 export default function DocumentPanel({ id }: { id: string }) {
   const { t, lang } = useRt();
@@ -76,50 +77,21 @@ export default function DocumentPanel({ id }: { id: string }) {
 
 function ClassifyForm({ documentId, classes, onDone }: { documentId: number; classes: RetentionClass[]; onDone: () => void }) {
   const { t, lang } = useRt();
-  const [query, setQuery] = useState('');
-  const [files, setFiles] = useState<RecordFile[]>([]);
   const [fileId, setFileId] = useState('');
   const [classCode, setClassCode] = useState('');
   const [failure, setFailure] = useState<unknown>(null);
-  const find = (event: FormEvent) => {
-    event.preventDefault();
-    getFiles(filesQuery({ title: query })).then((page) => {
-      setFiles(page.results.filter((f) => !f.closed_at && f.medium === 'electronic'));
-      setFileId(page.results[0] ? String(page.results[0].id) : '');
-    }, setFailure);
-  };
   const classify = (body: Record<string, unknown>) => {
     setFailure(null);
-    api('/api/retention/documents/classify/', { method: 'POST', body: { document_ids: [documentId], ...body } }).then(onDone, setFailure);
+    classifyDocuments([documentId], body).then(onDone, setFailure);
   };
   return (
     <div data-testid="document-classify">
-      <form className="ap-form__row" onSubmit={find}>
-        <label className="field">
-          <span>{t('rt.title')}</span>
-          <input name="file-query" value={query} onChange={(e) => setQuery(e.target.value)} />
-        </label>
-        <button type="submit" className="button">
-          {t('rt.search')}
+      <FileChooser value={fileId} onChange={setFileId} onError={setFailure} />
+      <div className="button-row">
+        <button type="button" className="button button--primary" disabled={!fileId} onClick={() => classify({ record_file: Number(fileId) })}>
+          {t('rt.putIntoFile')}
         </button>
-        {files.length > 0 && (
-          <>
-            <label className="field">
-              <span>{t('rt.file')}</span>
-              <select name="record_file" value={fileId} onChange={(e) => setFileId(e.target.value)}>
-                {files.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.title} ({f.fiscal_year})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" className="button button--primary" disabled={!fileId} onClick={() => classify({ record_file: Number(fileId) })}>
-              {t('rt.putIntoFile')}
-            </button>
-          </>
-        )}
-      </form>
+      </div>
       <div className="ap-form__row">
         <label className="field">
           <span>{t('rt.standalone')}</span>

@@ -136,6 +136,9 @@ export const getFile = (id: number | string) => api<RecordFileDetail>(`${R}/file
 export const createFile = (fields: Record<string, unknown>) => api<RecordFile>(`${R}/files/`, { method: 'POST', body: fields });
 export const classifyIntoFile = (fileId: number | string, documentIds: number[]) =>
   api<DocumentRetention[]>(`${R}/files/${fileId}/classify/`, { method: 'POST', body: { document_ids: documentIds } });
+/** Classify documents (all or nothing): `{record_file: id}` or `{retention_class: code}`. */
+export const classifyDocuments = (documentIds: number[], target: Record<string, unknown>) =>
+  api<DocumentRetention[]>(`${R}/documents/classify/`, { method: 'POST', body: { document_ids: documentIds, ...target } });
 export const getDocumentRetention = (documentId: number | string) => api<DocumentRetention>(`${R}/documents/${documentId}/`);
 export const addHold = (fields: Record<string, unknown>) => api<Hold>(`${R}/holds/`, { method: 'POST', body: fields });
 export const endHold = (id: number, eventOn: string) => api<Hold>(`${R}/holds/${id}/end/`, { method: 'POST', body: { event_on: eventOn } });

@@ -111,6 +111,11 @@ export const ja = {
   'rt.putIntoFile': 'このファイルに入れる',
   'rt.standalone': 'ファイルに入れず保存期間を設定',
   'rt.setClass': '設定',
+  'rt.findFile': 'ファイル名で探す',
+  'rt.noFileFound': '入れられるファイルが見つかりません。',
+  'rt.bulk': '検索結果をファイルに入れる',
+  'rt.bulkPick': 'このページの結果から選ぶ',
+  'rt.bulkAll': 'すべて選ぶ',
 };
 
 export type RtKey = keyof typeof ja;
@@ -223,6 +228,11 @@ export const en: Record<RtKey, string> = {
   'rt.putIntoFile': 'Put into this file',
   'rt.standalone': 'Or give it a class of its own',
   'rt.setClass': 'Set',
+  'rt.findFile': 'Find a file by title',
+  'rt.noFileFound': 'No file found that can take documents.',
+  'rt.bulk': 'Put search results into a file',
+  'rt.bulkPick': 'Pick from the results on this page',
+  'rt.bulkAll': 'Select all',
 };
 
 export function rtTranslate(lang: Lang, key: RtKey, params?: Record<string, string | number>): string {
