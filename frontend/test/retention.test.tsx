@@ -6,7 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { LangProvider, SessionContext } from '../src/context';
 import { Router } from '../src/router';
 import { en, ja, rtTranslate } from '../src/pages/retention/i18n';
-import { filesQuery, fileHistory, fiscalYearEnd, fiscalYearOf, isoDay, isRecordsOfficer, nextActions, progress } from '../src/pages/retention/model';
+import { filesQuery, fileHistory, fiscalYearEnd, fiscalYearOf, fiscalYearStart, isoDay, isRecordsOfficer, nextActions, progress } from '../src/pages/retention/model';
 import { registerUrl, rowsOf } from '../src/pages/retention/client';
 import FilePage from '../src/pages/retention/FilePage';
 import DashboardPage from '../src/pages/retention/DashboardPage';
@@ -40,6 +40,7 @@ describe('retention helpers', () => {
     expect(fiscalYearOf(new Date(2026, 3, 1))).toBe(2026);
     expect(fiscalYearEnd(new Date(2026, 11, 5))).toBe('2027-03-31');
     expect(fiscalYearEnd(new Date(2027, 0, 10))).toBe('2027-03-31');
+    expect(fiscalYearStart(new Date(2027, 0, 10))).toBe('2026-04-01');
     expect(isoDay(new Date(2026, 0, 2, 0, 30))).toBe('2026-01-02');
   });
   it('builds the list query without empty filters', () => {
@@ -183,7 +184,7 @@ describe('file page', () => {
 describe('records dashboard', () => {
   it('lists expiring files, open holds, the queue with batch actions and the progress', async () => {
     const host = await render(createElement(DashboardPage), 'records_officer');
-    expect(requested.some((u) => u.startsWith('/api/retention/files/?expires_before='))).toBe(true);
+    expect(requested.some((u) => /^\/api\/retention\/files\/\?expires_after=\d{4}-04-01&expires_before=\d{4}-03-31&closed=false$/.test(u))).toBe(true);
     expect(host.querySelector('[data-testid="rt-expiring"]')?.textContent).toContain('令和3年度 契約書');
     expect(host.querySelector('[data-testid="rt-holds"]')?.textContent).toContain('開示第12号');
     const queue = host.querySelector('[data-testid="rt-queue"]')!;

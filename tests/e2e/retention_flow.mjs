@@ -71,6 +71,7 @@ async function login(username) {
 
 const expiry = () => page.getByTestId('file-effective-expiry').getAttribute('data-iso');
 const TITLE = '令和7年度 公用車保守点検委託';
+const EXPIRED = '平成31年度 旧庁舎管理';
 let fileId = null;
 
 await step('the records officer finds the retention pages in the header (dashboard renders)', async () => {
@@ -95,6 +96,10 @@ await step('the officer creates a file (1年, 令和7年度) from the register: 
   expect(fileId > 0, `file page address ${page.url()}`);
   expect((await expiry()) === '2027-03-31', `effective expiry ${await expiry()}`);
   expect((await page.getByTestId('file-start').innerText()).includes('令和8年4月1日'), `起算日 ${await page.getByTestId('file-start').innerText()}`);
+  // It expires this fiscal year (2027-03-31): the dashboard lists it; the expired one is queued instead.
+  await page.goto(`${base}/retention`);
+  await page.getByTestId('rt-expiring').getByText(TITLE).waitFor({ timeout: 15000 });
+  expect(!(await page.getByTestId('rt-expiring').innerText()).includes(EXPIRED), 'the expired file is listed as expiring this year');
 });
 
 await step('the officer selects both documents in the search results and puts them into the file (bulk)', async () => {
@@ -162,6 +167,40 @@ await step('the retention pages follow the language switch (English and back)', 
   await page.getByRole('heading', { name: 'ファイル管理簿' }).waitFor({ timeout: 15000 });
 });
 
+await step('the dashboard queues the expired file; the officer proposes its destruction (batch)', async () => {
+  await page.goto(`${base}/retention`);
+  const queue = page.getByTestId('rt-queue');
+  await queue.getByText(EXPIRED).waitFor({ timeout: 15000 });
+  await queue.getByLabel(`選択: ${EXPIRED}`).check();
+  await queue.getByRole('button', { name: '選んだファイルの廃棄を起案' }).click();
+  await page.getByText(/提案 .* を作りました。/).waitFor({ timeout: 15000 });
+  const proposals = page.getByTestId('rt-proposals');
+  await proposals.getByText('決定待ち').waitFor({ timeout: 15000 });
+  expect((await proposals.innerText()).includes(EXPIRED), 'the proposal does not list the file');
+});
+
+await step('a second records officer decides it (two-person review) and carries it out: the progress reaches 完了', async () => {
+  await login(config.reviewer);
+  await page.goto(`${base}/retention`);
+  const proposals = page.getByTestId('rt-proposals');
+  await proposals.getByRole('button', { name: '決定（確認）' }).click();
+  await proposals.getByText('決定済').waitFor({ timeout: 15000 });
+  await proposals.getByRole('button', { name: '実施' }).click();
+  const deadline = Date.now() + 120000;
+  // Destruction runs as a job in the worker: reload until the proposal is done.
+  for (;;) {
+    await page.goto(`${base}/retention`);
+    await proposals.waitFor({ timeout: 15000 });
+    const text = await proposals.innerText();
+    if (text.includes('完了') && text.includes('1/1 件完了')) break;
+    expect(Date.now() < deadline, `the destruction did not finish: ${text}`);
+    await page.waitForTimeout(2000);
+  }
+  expect(!(await page.getByTestId('rt-queue').innerText()).includes(EXPIRED), 'the destroyed file is still queued');
+  expect(!(await page.getByTestId('rt-expiring').innerText()).includes(TITLE), 'the held file (now 2027-11-30) is listed as expiring this year');
+  await shot('05-dashboard-after-destruction');
+});
+
 await step('a member of staff of another department cannot see the file (page, API, register)', async () => {
   await login(config.otherDepartment);
   expect((await page.getByTestId('nav-retention').count()) === 0, 'staff see the records officer link');
@@ -173,7 +212,7 @@ await step('a member of staff of another department cannot see the file (page, A
   await page.goto(`${base}/retention/register`);
   await page.getByTestId('register-table').waitFor({ timeout: 15000 });
   expect(!(await page.getByTestId('register-table').innerText()).includes(TITLE), 'the register lists the file');
-  await shot('05-other-department');
+  await shot('06-other-department');
 });
 
 await step('no script errors', async () => {

@@ -1,7 +1,8 @@
 """The retention part of the browser test's city (run after seed.py, in the server's environment).
 
-watanabe is a records officer (文書管理者) of 財政課; two documents of 財政課 (uploaded by
-tanaka) wait to be put into a file. suzuki of 子育て支援課 (seed.py) is staff elsewhere.
+watanabe and nakamura are records officers (文書管理者) of 財政課; two documents of 財政課
+(uploaded by tanaka) wait to be put into a file; an empty file of 平成31年度 (1年, expired on
+2021-03-31) waits in the disposition queue. suzuki of 子育て支援課 (seed.py) is staff elsewhere.
 """
 
 import io
@@ -22,16 +23,26 @@ from reportlab.pdfgen import canvas  # noqa: E402
 
 from dms.accounts.models import Department, Role  # noqa: E402
 from dms.documents import ingest, lifecycle  # noqa: E402
+from retention import services  # noqa: E402
+from retention.models import RetentionClass  # noqa: E402
 
 PASSWORD, FONT = sys.argv[1], sys.argv[2]
 zaisei = Department.objects.get(code="zaisei")  # 財政課 (seed.py)
 users = get_user_model().objects
-officer, _ = users.get_or_create(username="watanabe")
-officer.display_name = "渡辺 文書管理者"
-officer.role = Role.RECORDS_OFFICER
-officer.set_password(PASSWORD)
-officer.save()
-officer.departments.set([zaisei])
+
+
+def records_officer(username, display):
+    user, _ = users.get_or_create(username=username)
+    user.display_name = display
+    user.role = Role.RECORDS_OFFICER
+    user.set_password(PASSWORD)
+    user.save()
+    user.departments.set([zaisei])
+    return user
+
+
+officer = records_officer("watanabe", "渡辺 文書管理者")
+reviewer = records_officer("nakamura", "中村 文書管理者")
 uploader = users.get(username="tanaka")
 
 pdfmetrics.registerFont(TTFont("IPAexGothic", FONT))
@@ -54,4 +65,24 @@ for title in ["公用車保守点検委託 契約書", "公用車保守点検委
     )
     documents.append(lifecycle.create(stored, user=uploader, department=zaisei, title=title).pk)
 
-print(json.dumps({"documents": documents, "officer": officer.username}))
+expired = services.create_file(
+    {
+        "retention_class": RetentionClass.objects.get(code="1y"),
+        "title": "平成31年度 旧庁舎管理",
+        "fiscal_year": 2019,
+        "custodian": zaisei,
+        "medium": "electronic",
+    },
+    user=officer,
+)
+
+print(
+    json.dumps(
+        {
+            "documents": documents,
+            "officer": officer.username,
+            "reviewer": reviewer.username,
+            "expired": expired.pk,
+        }
+    )
+)

@@ -2,7 +2,9 @@
 (``retention_flow.mjs`` drives Chromium; see ``test_browser.py`` for what the harness needs;
 it fails, never skips, without it): a records officer files two documents, adds a 開示請求
 hold and sees the effective expiry move, exports the register, and the XLSX it downloaded
-opens with openpyxl with the file's row; staff of another department cannot see the file.
+opens with openpyxl with the file's row; an expired file is proposed from the dashboard's
+queue, decided by a second officer and destroyed; staff of another department cannot see
+the file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tests.e2e.test_browser import CHROMIUM, FONT, FRONTEND, _require, _tail
 SCREENSHOTS = ROOT / "var" / "e2e-screenshots"
 FLOW = Path(__file__).with_name("retention_flow.mjs")
 TITLE = "令和7年度 公用車保守点検委託"
+EXPIRED = "平成31年度 旧庁舎管理"
 
 
 def test_a_records_officer_files_holds_and_exports_in_a_real_browser(tmp_path):
@@ -50,6 +53,7 @@ def test_a_records_officer_files_holds_and_exports_in_a_real_browser(tmp_path):
             "profileDir": str(tmp_path / "chromium-profile"),
             "password": password,
             "officer": prepared["officer"],
+            "reviewer": prepared["reviewer"],
             "section": "zaisei",
             "otherDepartment": "suzuki",
             "documents": prepared["documents"],
@@ -73,7 +77,7 @@ def test_a_records_officer_files_holds_and_exports_in_a_real_browser(tmp_path):
     report = "\n".join(lines)
     print(report)
     failed = [s["step"] for s in steps if not s["ok"]]
-    if result.returncode != 0 or failed or len(steps) < 9:
+    if result.returncode != 0 or failed or len(steps) < 11:
         server_log, worker_log = (_tail(logs / name) for name in ("server.log", "worker.log"))
         raise AssertionError(
             f"retention flow failed ({len(failed)} of {len(steps)} steps): {', '.join(failed)}\n"
@@ -81,16 +85,18 @@ def test_a_records_officer_files_holds_and_exports_in_a_real_browser(tmp_path):
             f"--- worker log (tail) ---\n{worker_log}\n--- server log (tail) ---\n{server_log}"
         )
 
-    # The register the browser downloaded: the header of ファイル管理簿 and the file's one row.
+    # The register the browser downloaded: the header of ファイル管理簿 and one row per
+    # registered file of 財政課 (the seeded 平成31年度 file, not yet destroyed, and ours).
     sheet = load_workbook(download, read_only=True).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == [column.ja for column in COLUMNS]
     data = [dict(zip([c.key for c in COLUMNS], row, strict=True)) for row in rows[1:]]
-    assert len(data) == 1, data
-    row = data[0]
+    assert [row["title"] for row in data] == [EXPIRED, TITLE], data
+    expired, row = data
     file_id = int(next(n["value"] for n in notes if n["note"] == "file"))
+    assert int(expired["id"]) == prepared["expired"]
+    assert str(expired["expiry"]).startswith("2021-03-31")
     assert int(row["id"]) == file_id
-    assert row["title"] == TITLE
     assert int(row["fiscal_year"]) == 2025
     assert row["period"] == "1年"
     assert str(row["expiry"]).startswith("2027-03-31")

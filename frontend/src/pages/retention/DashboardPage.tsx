@@ -22,7 +22,7 @@ import {
   type RecordFile,
 } from './client';
 import { useRt, type RtKey } from './i18n';
-import { filesQuery, fiscalYearEnd, nextActions, progress } from './model';
+import { filesQuery, fiscalYearEnd, fiscalYearStart, nextActions, progress } from './model';
 import { RetentionNav } from './Nav';
 
 interface Data {
@@ -43,7 +43,7 @@ export default function DashboardPage() {
   const [notice, setNotice] = useState('');
   const load = useCallback(
     () =>
-      Promise.all([getFiles(filesQuery({ expires_before: fiscalYearEnd(new Date()) })), getWarnings(), getOpenHolds(), getQueue(), getProposals()]).then(
+      Promise.all([getFiles(filesQuery({ expires_after: fiscalYearStart(new Date()), expires_before: fiscalYearEnd(new Date()), closed: 'false' })), getWarnings(), getOpenHolds(), getQueue(), getProposals()]).then(
         ([expiring, warnings, holds, queue, proposals]) =>
           setData({ expiring: expiring.results, expiringCount: expiring.count, warnings, holds, queue, proposals }),
         setFailure,

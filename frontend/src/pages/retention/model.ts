@@ -16,6 +16,11 @@ export function fiscalYearEnd(day: Date): string {
   return `${fiscalYearOf(day) + 1}-03-31`;
 }
 
+/** The first day (April 1) of the fiscal year of `day`, as ISO. */
+export function fiscalYearStart(day: Date): string {
+  return `${fiscalYearOf(day)}-04-01`;
+}
+
 /** An ISO date of the local calendar (not UTC: 00:30 in Tokyo is still today). */
 export function isoDay(day: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
