@@ -144,7 +144,7 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-async function render(element: React.ReactElement, role: string) {
+async function render(element: React.ReactElement, role: string, departments: { id: number; code: string; name: string; name_en: string; level: string; parent: number | null }[] = []) {
   stubFetch();
   const me = { id: 1, username: 'u', display_name: 'U', role, departments: [{ id: 1, code: 'bunsho', name: '文書課', name_en: '', level: 'section', parent: null }], sees_everything: role !== 'staff' };
   const host = document.createElement('div');
@@ -152,7 +152,7 @@ async function render(element: React.ReactElement, role: string) {
   const root = createRoot(host);
   await act(async () => {
     root.render(
-      createElement(LangProvider, null, createElement(Router, null, createElement(SessionContext.Provider, { value: { me, departments: [], documentTypes: [], signOut: () => {} } }, element))),
+      createElement(LangProvider, null, createElement(Router, null, createElement(SessionContext.Provider, { value: { me, departments, documentTypes: [], signOut: () => {} } }, element))),
     );
   });
   for (let i = 0; i < 5; i++) await act(async () => new Promise((r) => setTimeout(r, 5)));
@@ -178,6 +178,22 @@ describe('file page', () => {
     const host = await render(createElement(FilePage, { id: '99' }), 'staff');
     expect(host.querySelector('[role="alert"]')).not.toBeNull();
     expect(host.querySelector('[data-testid="file-page"]')).toBeNull();
+  });
+});
+
+describe('custody transfer (所管換) on the file page', () => {
+  it('offers officers the other sections by name', async () => {
+    const sections = [
+      { id: 1, code: 'bunsho', name: '文書課', name_en: 'Records', level: 'section', parent: null },
+      { id: 2, code: 'zaisei', name: '財政課', name_en: 'Finance', level: 'section', parent: null },
+    ];
+    const host = await render(createElement(FilePage, { id: '7' }), 'records_officer', sections);
+    const options = [...host.querySelectorAll('[data-testid="custody-form"] option')].map((o) => o.textContent);
+    expect(options).toEqual(['', '財政課']);
+    expect(host.textContent).toContain('文書課');
+    document.body.innerHTML = '';
+    const staff = await render(createElement(FilePage, { id: '7' }), 'staff', sections);
+    expect(staff.querySelector('[data-testid="custody-form"]')).toBeNull();
   });
 });
 

@@ -9,7 +9,7 @@ import { errorMessage } from '../../lib/api';
 import { formatDate, formatFiscalYear } from '../../lib/format';
 import { Link } from '../../router';
 import { ErrorMessage, Spinner } from '../../components/ui';
-import { addExtension, addHold, correctStartDate, endHold, getClasses, getFile, type RecordFileDetail, type RetentionClass } from './client';
+import { addExtension, addHold, correctStartDate, endHold, getClasses, getFile, transferCustody, type RecordFileDetail, type RetentionClass } from './client';
 import { ClassifyPicker } from './ClassifyPicker';
 import { useRt, type RtKey } from './i18n';
 import { classLabel, fileHistory, isoDay, isRecordsOfficer, sectionLabel } from './model';
@@ -108,6 +108,7 @@ export default function FilePage({ id }: { id: string }) {
             <dt>{t('rt.remarks')}</dt>
             <dd>{file.remarks || '—'}</dd>
           </dl>
+          {officer && !file.closed_at && departments.length > 0 && <CustodyForm fileId={file.id} current={file.custodian} departments={departments} run={run} />}
         </section>
       </div>
       <section className="panel" aria-labelledby="rt-documents">
@@ -296,6 +297,39 @@ function CorrectForm({ fileId, run }: { fileId: number; run: Run }) {
       </label>
       <button type="submit" className="button">
         {t('rt.correct')}
+      </button>
+    </form>
+  );
+}
+
+function CustodyForm({ fileId, current, departments, run }: { fileId: number; current: string; departments: { code: string; name: string; name_en?: string }[]; run: Run }) {
+  const { t, lang } = useRt();
+  const [form, setForm] = useState({ to: '', reason: '' });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void run(transferCustody([fileId], form.to, form.reason)).then(() => setForm({ to: '', reason: '' }));
+  };
+  return (
+    <form className="ap-form__row" onSubmit={submit} data-testid="custody-form">
+      <label className="field">
+        <span>{t('rt.custodyTo')}</span>
+        <select name="to_section" required value={form.to} onChange={(e) => setForm({ ...form, to: e.target.value })}>
+          <option value="" />
+          {departments
+            .filter((d) => d.code !== current)
+            .map((d) => (
+              <option key={d.code} value={d.code}>
+                {sectionLabel(d.code, departments, lang)}
+              </option>
+            ))}
+        </select>
+      </label>
+      <label className="field">
+        <span>{t('rt.reason')}</span>
+        <input name="custody_reason" value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+      </label>
+      <button type="submit" className="button">
+        {t('rt.custodyMoveAction')}
       </button>
     </form>
   );
