@@ -36,7 +36,13 @@ from typing import IO, Any
 import pikepdf
 from PIL import Image, ImageCms
 
-__all__ = ["ImageArchive", "PdfArchive", "fit_words_to_boxes", "overlay_matrix"]
+__all__ = [
+    "ImageArchive",
+    "PdfArchive",
+    "combine_text_pages",
+    "fit_words_to_boxes",
+    "overlay_matrix",
+]
 
 MERGE_CHUNK = 100  # single-page files merged per step (bounded open files)
 
@@ -266,3 +272,28 @@ class ImageArchive:
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def combine_text_pages(size: tuple[float, float], parts: list[tuple[bytes, float, float]]) -> bytes:
+    """One text-only page of ``size`` (points) from Tesseract's text pages of parts of it.
+
+    ``parts``: (text-only PDF, left, top) with the part's offset on the page in points, as
+    when each tier of a 段組 page is OCR'd on its own. Each part's words are fitted to their
+    boxes first (:func:`fit_words_to_boxes` does not look inside the forms it becomes).
+    """
+    with pikepdf.new() as out:
+        out.add_blank_page(page_size=size)
+        page = out.pages[0]
+        drawn = []
+        for data, left, top in parts:
+            with pikepdf.open(io.BytesIO(data)) as text:
+                fit_words_to_boxes(text, text.pages[0])
+                height = float(text.pages[0].mediabox[3]) - float(text.pages[0].mediabox[1])
+                form = out.copy_foreign(text.pages[0].as_form_xobject())
+            name = page.add_resource(form, pikepdf.Name.XObject, prefix="Tier")
+            offset = (1, 0, 0, 1, left, size[1] - top - height)
+            drawn.append(b"q " + _format_matrix(offset) + b" " + bytes(name) + b" Do Q")
+        page.contents_add(pikepdf.Stream(out, b"\n".join(drawn)))
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return buffer.getvalue()

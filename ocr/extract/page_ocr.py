@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 from ja.normalize import JAPANESE_CHARS, normalize_text
-from ocr import imageprep, tesseract
+from ocr import imageprep, tesseract, tiers
 from ocr.extract.errors import ImageTooLargeError
 from ocr.extract.options import ExtractOptions
 from ocr.extract.results import Page, PageError, Word
@@ -98,7 +98,16 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
         assert layout is not None
         direction = direction or layout.direction
         least = MIN_DESKEW_VERTICAL if direction == "vertical" else MIN_DESKEW
+        if (
+            direction == "vertical"
+            and options.tiers
+            and turned is None
+            and tiers.image_blocks(page.preview(), layout.skew)
+        ):
+            least = MIN_DESKEW  # a 段組 page is cut along straight rows: straighten it
         skew = layout.skew if options.deskew and abs(layout.skew) >= least else 0.0
+        vertical = direction == "vertical"
+        processed = None
         if turned is None and not skew and page.jpeg is not None:
             path, size = work / "page.jpg", page.size
             path.write_bytes(page.jpeg)
@@ -108,8 +117,19 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
             )
             path, size = work / "page.tif", processed.size  # uncompressed: fastest to read
             processed.save(path, compression="raw")  # not the source TIFF's (CCITT G4)
-            del processed
-        vertical = direction == "vertical"
+        blocks = None
+        if vertical and options.tiers:
+            # 段組: found on the image Tesseract reads (the preview when it reads the JPEG)
+            found = processed if processed is not None else page.preview()
+            # a skew below MIN_DESKEW is left in the image: the rows are found across it
+            blocks = tiers.image_blocks(found, 0.0 if skew else layout.skew)
+            if blocks:
+                full = processed if processed is not None else page.gray()
+                blocks = [_scaled(b, found.size, full.size) for b in blocks]
+                paper = 255 if layout.paper is None else layout.paper
+                result = _read_blocks(full, blocks, paper, dpi, options, work, remaining)
+                return OcrOutcome(result, direction, rotation, skew, size)
+        del processed
         result = tesseract.run(
             path,
             lang=options.vertical_language if vertical else options.horizontal_language,
@@ -141,6 +161,75 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
         candidates.append(read(0, other, layout))
     most = max(c.result.character_count for c in candidates if c.result)
     return max(candidates, key=lambda c: _score(c.result, most) if c.result else 0.0)
+
+
+def _scaled(block: tiers.Block, found: tuple[int, int], full: tuple[int, int]) -> tiers.Block:
+    if found == full:
+        return block
+    fx, fy = full[0] / found[0], full[1] / found[1]
+
+    def scale(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return (
+            round(box[0] * fx), round(box[1] * fy),
+            min(full[0], round(box[2] * fx)), min(full[1], round(box[3] * fy)),
+        )  # fmt: skip
+
+    return tiers.Block(scale(block.box), tuple(scale(b) for b in block.blank))
+
+
+# white margin around a tier's crop (px at 300 dpi): Tesseract's line finding wants some
+TIER_MARGIN = 24
+
+
+def _read_blocks(
+    image: Image.Image,
+    blocks: list[tiers.Block],
+    paper: int,
+    dpi: float,
+    options: ExtractOptions,
+    work: Path,
+    remaining: Callable[[], float],
+) -> tesseract.OcrResult:
+    """OCR each tier (and spanning headline) of a 段組 page on its own, in reading order;
+    words are moved back to page coordinates and the text pages combined into one."""
+    from ocr.archive import combine_text_pages
+
+    margin = round(TIER_MARGIN * dpi / 300)
+    texts: list[str] = []
+    words: list[tesseract.OcrWord] = []
+    parts: list[tuple[bytes, float, float]] = []
+    for index, block in enumerate(blocks):
+        x0, y0, x1, y1 = block.box
+        x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
+        x1, y1 = min(image.width, x1 + margin), min(image.height, y1 + margin)
+        crop = image.crop((x0, y0, x1, y1))
+        for bx0, by0, bx1, by1 in block.blank:
+            crop.paste(paper, (bx0 - x0, by0 - y0, bx1 - x0, by1 - y0))
+        path = work / f"tier-{index}.tif"
+        crop.save(path, compression="raw")
+        result = tesseract.run(
+            path,
+            lang=options.vertical_language,
+            psm=5,
+            dpi=round(dpi),
+            timeout=remaining(),
+            text_layer=options.archive,
+            command=options.tesseract_cmd,
+        )
+        texts.append(result.text.strip("\n\f"))
+        words += [
+            replace(w, left=w.left + x0, top=w.top + y0, block=w.block + 1000 * index)
+            for w in result.words
+        ]
+        if result.pdf is not None and result.words:
+            parts.append((result.pdf, x0 * 72 / dpi, y0 * 72 / dpi))
+    pdf = None
+    if options.archive:
+        size = (image.width * 72 / dpi, image.height * 72 / dpi)
+        pdf = combine_text_pages(size, parts)
+    return tesseract.OcrResult(
+        text="\n".join(t for t in texts if t) + "\n", words=tuple(words), pdf=pdf
+    )
 
 
 _J = f"[{JAPANESE_CHARS}]"
