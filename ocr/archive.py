@@ -274,22 +274,25 @@ class ImageArchive:
         shutil.rmtree(self._dir, ignore_errors=True)
 
 
-def combine_text_pages(size: tuple[float, float], parts: list[tuple[bytes, float, float]]) -> bytes:
+def combine_text_pages(
+    size: tuple[float, float], text: bytes, placements: list[tuple[int, float, float]]
+) -> bytes:
     """One text-only page of ``size`` (points) from Tesseract's text pages of parts of it.
 
-    ``parts``: (text-only PDF, left, top) with the part's offset on the page in points, as
-    when each tier of a 段組 page is OCR'd on its own. Each part's words are fitted to their
-    boxes first (:func:`fit_words_to_boxes` does not look inside the forms it becomes).
+    ``text``: a text-only PDF with a page per part, as Tesseract writes for the parts of a
+    段組 page OCR'd in one run; ``placements``: (page index, left, top), the part's offset
+    on the page in points. Each part's words are fitted to their boxes first
+    (:func:`fit_words_to_boxes` does not look inside the forms they become).
     """
-    with pikepdf.new() as out:
+    with pikepdf.new() as out, pikepdf.open(io.BytesIO(text)) as parts:
         out.add_blank_page(page_size=size)
         page = out.pages[0]
         drawn = []
-        for data, left, top in parts:
-            with pikepdf.open(io.BytesIO(data)) as text:
-                fit_words_to_boxes(text, text.pages[0])
-                height = float(text.pages[0].mediabox[3]) - float(text.pages[0].mediabox[1])
-                form = out.copy_foreign(text.pages[0].as_form_xobject())
+        for index, left, top in placements:
+            part = parts.pages[index]
+            fit_words_to_boxes(parts, part)
+            height = float(part.mediabox[3]) - float(part.mediabox[1])
+            form = out.copy_foreign(part.as_form_xobject())
             name = page.add_resource(form, pikepdf.Name.XObject, prefix="Tier")
             offset = (1, 0, 0, 1, left, size[1] - top - height)
             drawn.append(b"q " + _format_matrix(offset) + b" " + bytes(name) + b" Do Q")

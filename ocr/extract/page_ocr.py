@@ -195,38 +195,40 @@ def _read_blocks(
     from ocr.archive import combine_text_pages
 
     margin = round(TIER_MARGIN * dpi / 300)
-    texts: list[str] = []
-    words: list[tesseract.OcrWord] = []
-    parts: list[tuple[bytes, float, float]] = []
-    for index, block in enumerate(blocks):
+    crops, origins = [], []
+    for block in blocks:
         x0, y0, x1, y1 = block.box
         x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
         x1, y1 = min(image.width, x1 + margin), min(image.height, y1 + margin)
         crop = image.crop((x0, y0, x1, y1))
         for bx0, by0, bx1, by1 in block.blank:
             crop.paste(paper, (bx0 - x0, by0 - y0, bx1 - x0, by1 - y0))
-        path = work / f"tier-{index}.tif"
-        crop.save(path, compression="raw")
-        result = tesseract.run(
-            path,
-            lang=options.vertical_language,
-            psm=5,
-            dpi=round(dpi),
-            timeout=remaining(),
-            text_layer=options.archive,
-            command=options.tesseract_cmd,
-        )
-        texts.append(result.text.strip("\n\f"))
-        words += [
-            replace(w, left=w.left + x0, top=w.top + y0, block=w.block + 1000 * index)
-            for w in result.words
-        ]
-        if result.pdf is not None and result.words:
-            parts.append((result.pdf, x0 * 72 / dpi, y0 * 72 / dpi))
+        crops.append(crop)
+        origins.append((x0, y0))
+    # one multi-page TIFF, one Tesseract run: the model loads once, not once per tier
+    path = work / "tiers.tif"
+    crops[0].save(path, compression="raw", save_all=True, append_images=crops[1:])
+    texts, found, text_pdf = tesseract.run_pages(
+        path,
+        len(crops),
+        lang=options.vertical_language,
+        psm=5,
+        dpi=round(dpi),
+        timeout=remaining(),
+        text_layer=options.archive,
+        command=options.tesseract_cmd,
+    )
+    texts = [t.strip("\n") for t in texts]
+    words = []
+    for w in found:
+        x0, y0 = origins[w.page - 1]
+        # blocks numbered apart per tier: lines of different tiers never merge downstream
+        words.append(replace(w, left=w.left + x0, top=w.top + y0, block=w.block + 1000 * w.page))
     pdf = None
-    if options.archive:
+    if options.archive and text_pdf is not None:
         size = (image.width * 72 / dpi, image.height * 72 / dpi)
-        pdf = combine_text_pages(size, parts)
+        placements = [(i, x * 72 / dpi, y * 72 / dpi) for i, (x, y) in enumerate(origins)]
+        pdf = combine_text_pages(size, text_pdf, placements)
     return tesseract.OcrResult(
         text="\n".join(t for t in texts if t) + "\n", words=tuple(words), pdf=pdf
     )

@@ -228,3 +228,21 @@ def test_tiered_crop_offsets_are_mapped_back_to_the_page():
     scaled = _scaled(block, (200, 400), (400, 800))
     assert scaled.box == (20, 40, 220, 440)
     assert scaled.blank == ((100, 40, 120, 440),)
+
+
+@pytest.mark.tesseract
+def test_tiers_are_ocr_d_in_one_tesseract_run_page_by_page(tmp_path):
+    services.require("tesseract")
+    first = render(VERTICAL[:2], vertical=True, size=(700, 900))
+    second = render(VERTICAL[2:], vertical=True, size=(800, 1240))
+    path = tmp_path / "tiers.tif"
+    first.save(path, compression="raw", save_all=True, append_images=[second], dpi=(300, 300))
+    texts, words, pdf = ocr.tesseract.run_pages(
+        path, 2, lang="jpn_vert", psm=5, dpi=300, timeout=60, text_layer=True
+    )
+    assert cer("".join(VERTICAL[:2]), texts[0]) < 0.1
+    assert cer("".join(VERTICAL[2:]), texts[1]) < 0.1
+    assert {w.page for w in words} == {1, 2}
+    assert pdf is not None
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        assert len(document.pages) == 2
