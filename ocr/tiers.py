@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-__all__ = ["Block", "image_blocks", "order_segments"]
+__all__ = ["Block", "column_drift", "image_blocks", "order_segments"]
 
 MIN_GAP = 1.5  # glyph sizes: the smallest horizontal band that separates two tiers
 MIN_COLUMNS = 3  # columns each tier must have
@@ -155,6 +155,25 @@ def _columns_in(ink: Image.Image, top: int, bottom: int) -> tuple[int, int]:
     if not widths:
         return 0, 0
     return sorted(counts)[len(counts) // 2], sorted(widths)[len(widths) // 2]
+
+
+def column_drift(gray: Image.Image, skew: float) -> float:
+    """How far a column of the vertical page ``gray`` moves sideways over the text's
+    height at ``skew`` degrees, in column pitches. Past about half a pitch, Tesseract's
+    column finding on the unstraightened page reads into the neighbouring column."""
+    factor = max(1, round(gray.height / ANALYSIS_HEIGHT))
+    small = gray.reduce(factor) if factor > 1 else gray
+    ink = small.point([255 if v < INK_THRESHOLD else 0 for v in range(256)])
+    if skew:
+        ink = ink.rotate(skew, resample=Image.Resampling.BILINEAR, fillcolor=0)
+    box = ink.getbbox()
+    if box is None:
+        return 0.0
+    columns, _ = _columns_in(ink, box[1], box[3])
+    if columns < 2:
+        return 0.0
+    pitch = (box[2] - box[0]) / columns
+    return (box[3] - box[1]) * abs(math.tan(math.radians(skew))) / pitch
 
 
 def image_blocks(gray: Image.Image, skew: float = 0.0) -> list[Block] | None:

@@ -15,14 +15,14 @@ import random
 import pdfplumber
 import pypdfium2
 import pytest
-from PIL import ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 import ocr
 from benchmarks.corpus import tiers as corpus
 from ocr import ExtractOptions, extract, tiers
 from ocr.pdftext import _vertical_text
 from tests import services
-from tests.ocr.pages import FONT, VERTICAL, cer, render
+from tests.ocr.pages import FONT, VERTICAL, cer, encode, render
 
 PDF = "application/pdf"
 SEED = 1405  # the benchmark's held-out pages use other seeds
@@ -246,3 +246,25 @@ def test_tiers_are_ocr_d_in_one_tesseract_run_page_by_page(tmp_path):
     assert pdf is not None
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         assert len(document.pages) == 2
+
+
+@pytest.mark.tesseract
+def test_long_skewed_columns_are_straightened_before_ocr(tmp_path):
+    """One tier of 70-glyph columns at 1.4 degrees: below the vertical deskew threshold,
+    but each column drifts a whole pitch sideways, and jpn_vert read across columns."""
+    services.require("tesseract")
+    page = corpus.single_tier(_page(2, rules=False, headline=False))
+    path = tmp_path / "single.pdf"
+    corpus.write(page, path)
+    document = pypdfium2.PdfDocument(str(path))
+    image = document[0].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+    document.close()
+    scan = image.rotate(1.4, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    assert tiers.column_drift(scan, -1.4) > 0.5
+    data = encode(scan)
+    truth = _truth(page)
+    got = extract(data, "image/png", options=ExtractOptions(archive=False)).pages[0]
+    assert got.skew != 0.0
+    assert cer(truth, got.text) <= 0.04
+    old = extract(data, "image/png", options=ExtractOptions(archive=False, tiers=False))
+    assert old.pages[0].skew == 0.0
