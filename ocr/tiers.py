@@ -146,6 +146,8 @@ def _columns_in(ink: Image.Image, top: int, bottom: int) -> tuple[int, int]:
     """(columns, their typical width) between two rows: medians over short strips, so that
     columns slanted by a skew of a degree or two do not merge in the profile."""
     counts, widths = [], []
+    if bottom <= top:
+        return 0, 0
     for y in range(top, max(top + 1, bottom - STRIP // 2), STRIP):
         strip = ink.crop((0, y, ink.width, min(bottom, y + STRIP)))
         profile = list(strip.resize((ink.width, 1), Image.Resampling.BOX).tobytes())
@@ -220,6 +222,10 @@ def image_blocks(gray: Image.Image, skew: float = 0.0) -> list[Block] | None:
     if not gaps:
         return None
     top, bottom = text_rows[0], text_rows[-1] + 1
+    # (a speck or a one-pixel stroke outside the text rows may make a "gap" out there)
+    gaps = [(a, b) for a, b in gaps if top < (a + b) // 2 < bottom]
+    if not gaps:
+        return None
     spanning: list[tuple[int, int]] = []
     for a, b in gaps:
         band = ink.crop((0, a, width, b))

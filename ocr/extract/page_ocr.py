@@ -107,8 +107,8 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
             and turned is None
             and MIN_DESKEW <= abs(layout.skew) < least
             and (
-                tiers.image_blocks(page.preview(), layout.skew)
-                or tiers.column_drift(page.preview(), layout.skew) > MAX_COLUMN_DRIFT
+                _tier_blocks(page.preview(), layout.skew)
+                or _column_drift(page.preview(), layout.skew) > MAX_COLUMN_DRIFT
             )
         ):
             # a 段組 page is cut along straight rows, and long columns drift into their
@@ -131,7 +131,7 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
             # 段組: found on the image Tesseract reads (the preview when it reads the JPEG)
             found = processed if processed is not None else page.preview()
             # a skew below MIN_DESKEW is left in the image: the rows are found across it
-            blocks = tiers.image_blocks(found, 0.0 if skew else layout.skew)
+            blocks = _tier_blocks(found, 0.0 if skew else layout.skew)
             if blocks:
                 full = processed if processed is not None else page.gray()
                 blocks = [_scaled(b, found.size, full.size) for b in blocks]
@@ -170,6 +170,22 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
         candidates.append(read(0, other, layout))
     most = max(c.result.character_count for c in candidates if c.result)
     return max(candidates, key=lambda c: _score(c.result, most) if c.result else 0.0)
+
+
+def _tier_blocks(image: Image.Image, skew: float) -> list[tiers.Block] | None:
+    # The tiers are an improvement on the one-block reading: a page on which their
+    # analysis trips over some geometry is read as one block rather than lost.
+    try:
+        return tiers.image_blocks(image, skew)
+    except (ValueError, ArithmeticError, IndexError):
+        return None
+
+
+def _column_drift(image: Image.Image, skew: float) -> float:
+    try:
+        return tiers.column_drift(image, skew)
+    except (ValueError, ArithmeticError, IndexError):
+        return 0.0
 
 
 def _scaled(block: tiers.Block, found: tuple[int, int], full: tuple[int, int]) -> tiers.Block:
