@@ -8,6 +8,7 @@ build: an OCR'd page, a failed page, and the page list that reports progress.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -15,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pikepdf
 from PIL import Image
 
 from ja.normalize import JAPANESE_CHARS, normalize_text
-from ocr import imageprep, tesseract, tiers
+from ocr import charboxes, imageprep, tesseract, tiers
 from ocr.extract.errors import ImageTooLargeError
 from ocr.extract.options import ExtractOptions
 from ocr.extract.results import Page, PageError, Word
@@ -138,7 +140,6 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
                 paper = 255 if layout.paper is None else layout.paper
                 result = _read_blocks(full, blocks, paper, dpi, options, work, remaining)
                 return OcrOutcome(result, direction, rotation, skew, size)
-        del processed
         result = tesseract.run(
             path,
             lang=options.vertical_language if vertical else options.horizontal_language,
@@ -148,6 +149,11 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
             text_layer=options.archive,
             command=options.tesseract_cmd,
         )
+        if options.char_boxes:  # hit boxes on the characters, not where the LSTM put them
+            ink = processed if processed is not None else page.gray()
+            # on any surprise: Tesseract's boxes, as before, rather than no page
+            with contextlib.suppress(ValueError, ArithmeticError, IndexError, pikepdf.PdfError):
+                result = charboxes.refine(result, ink, vertical, dpi)
         return OcrOutcome(result, direction, rotation, skew, size)
 
     layout = imageprep.analyse(page.preview())
