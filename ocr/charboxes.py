@@ -31,11 +31,12 @@ from PIL import Image
 
 from ocr.tesseract import OcrResult, OcrWord
 
-__all__ = ["refine"]
+__all__ = ["layout_line", "refine", "refine_pages", "refined_words"]
 
 INK_THRESHOLD = 150  # as ocr.imageprep
 LONG_WHITE = 0.4  # em: a white run this long may be left empty (a space)
 HALF_WIDTH = 0.55  # em: nominal width of a character that is not full-width
+PULL = 0.05  # weight of Tesseract's position against the fit to the ink (per em²)
 MAX_COST = 0.12  # mean squared width error per character (em²) above which a line is kept
 
 
@@ -55,9 +56,13 @@ def _white_runs(profile: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def layout_line(profile: list[int], chars: str, em: float) -> list[tuple[int, int]] | None:
+def layout_line(
+    profile: list[int], chars: str, em: float, centres: list[float] | None = None
+) -> list[tuple[int, int]] | None:
     """Spans (start, end) along ``profile`` (ink per position) for each of ``chars``, or
-    None when they do not fit the ink."""
+    None when they do not fit the ink. ``centres``: where Tesseract put each character
+    (its word's box shared evenly); a weak pull towards them keeps the error of a
+    character the OCR lost or invented where it is, instead of spread over the line."""
     inked = [i for i, v in enumerate(profile) if v]
     if not chars or not inked or em <= 0:
         return None
@@ -96,6 +101,9 @@ def layout_line(profile: list[int], chars: str, em: float) -> list[tuple[int, in
                 if width > 2.5 * wanted + em:
                     break
                 step = here + ((width - wanted) / em) ** 2
+                if centres is not None:
+                    middle = (bounds[j] + bounds[k]) / 2
+                    step += PULL * ((middle - centres[i]) / em) ** 2
                 if step < cost[i + 1][j]:
                     cost[i + 1][j], back[i + 1][j] = step, (i, k)
     if cost[n][m - 1] == inf or cost[n][m - 1] / n > MAX_COST:
@@ -147,10 +155,15 @@ def refined_words(
         else:  # ink per pixel column, along the line
             profile = [sum(data[x::width]) for x in range(width)]
         chars = "".join(w.text for w in group)
-        spans = layout_line(profile, chars, em)
+        origin = box[1] if vertical else box[0]
+        centres = []
+        for word in group:
+            start, length = (word.top, word.height) if vertical else (word.left, word.width)
+            step = length / len(word.text)
+            centres += [start - origin + (k + 0.5) * step for k in range(len(word.text))]
+        spans = layout_line(profile, chars, em, centres)
         if spans is None:
             continue
-        origin = box[1] if vertical else box[0]
         offset = 0
         for index, word in zip(line, group, strict=True):
             start = spans[offset][0] + origin
@@ -164,69 +177,69 @@ def refined_words(
 
 
 def _move_words(
-    text_pdf: bytes, old: tuple[OcrWord, ...], new: tuple[OcrWord, ...], dpi: float
-) -> bytes | None:
-    """Tesseract's text-only page with each word moved from its ``old`` box to its
-    ``new`` one along its line; None when the page's words do not match ``old``."""
-    with pikepdf.open(io.BytesIO(text_pdf)) as pdf:
-        page = pdf.pages[0]
-        operations = pikepdf.parse_content_stream(page)
-        shown = [i for i, (_, op) in enumerate(operations) if str(op) == "TJ"]
-        if len(shown) != len(old):
-            return None
-        unit = 72.0 / dpi
-        word = -1
-        matrix: tuple[float, float] | None = None  # the line's direction (Tm's a, b)
-        matrix_at = -1
-        scaling_at: int | None = None
-        pending: int | None = None  # index of the Td before the next word
-        moved_before = 0.0  # along-line move of the previous word of the line (points)
-        for index, (operands, operator) in enumerate(operations):
-            name = str(operator)
-            if name == "Tm":
-                values = [float(v) for v in operands]
-                norm = math.hypot(values[0], values[1]) or 1.0
-                matrix, matrix_at = (values[0] / norm, values[1] / norm), index
-                moved_before, pending = 0.0, None
-            elif name == "Td":
-                pending = index
-            elif name == "Tz":
-                scaling_at = index
-            elif name == "TJ":
-                word += 1
-                a, b = old[word], new[word]
-                if matrix is None:
-                    return None
-                # the move along the line's direction, in points (PDF y points up)
-                dx, dy = (b.left - a.left) * unit, -(b.top - a.top) * unit
-                along = dx * matrix[0] + dy * matrix[1]
-                if pending is None:  # the line's first word: move the line's origin
-                    values = [float(v) for v in operations[matrix_at].operands]
-                    values[4] += along * matrix[0]
-                    values[5] += along * matrix[1]
-                    operations[matrix_at] = pikepdf.ContentStreamInstruction(
-                        [round(v, 4) for v in values], pikepdf.Operator("Tm")
-                    )
-                else:
-                    values = [float(v) for v in operations[pending].operands]
-                    values[0] += along - moved_before
-                    operations[pending] = pikepdf.ContentStreamInstruction(
-                        [round(v, 4) for v in values], pikepdf.Operator("Td")
-                    )
-                moved_before, pending = along, None
-                vertical_line = abs(matrix[1]) > abs(matrix[0])
-                old_length = a.height if vertical_line else a.width
-                new_length = b.height if vertical_line else b.width
-                if scaling_at is not None and old_length > 0 and new_length != old_length:
-                    value = float(operations[scaling_at].operands[0]) * new_length / old_length
-                    operations[scaling_at] = pikepdf.ContentStreamInstruction(
-                        [round(value, 3)], pikepdf.Operator("Tz")
-                    )
-                scaling_at = None
-        page.obj.Contents = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(operations))
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-        return buffer.getvalue()
+    pdf: pikepdf.Pdf,
+    page: pikepdf.Page,
+    old: tuple[OcrWord, ...],
+    new: tuple[OcrWord, ...],
+    dpi: float,
+) -> bool:
+    """Move each word of Tesseract's text-only ``page`` from its ``old`` box to its
+    ``new`` one along its line; False (page untouched) when its words are not ``old``."""
+    operations = pikepdf.parse_content_stream(page)
+    shown = [i for i, (_, op) in enumerate(operations) if str(op) == "TJ"]
+    if len(shown) != len(old):
+        return False
+    unit = 72.0 / dpi
+    word = -1
+    matrix: tuple[float, float] | None = None  # the line's direction (Tm's a, b)
+    matrix_at = -1
+    scaling_at: int | None = None
+    pending: int | None = None  # index of the Td before the next word
+    moved_before = 0.0  # along-line move of the previous word of the line (points)
+    for index, (operands, operator) in enumerate(operations):
+        name = str(operator)
+        if name == "Tm":
+            values = [float(v) for v in operands]
+            norm = math.hypot(values[0], values[1]) or 1.0
+            matrix, matrix_at = (values[0] / norm, values[1] / norm), index
+            moved_before, pending = 0.0, None
+        elif name == "Td":
+            pending = index
+        elif name == "Tz":
+            scaling_at = index
+        elif name == "TJ":
+            word += 1
+            a, b = old[word], new[word]
+            if matrix is None:
+                return False
+            # the move along the line's direction, in points (PDF y points up)
+            dx, dy = (b.left - a.left) * unit, -(b.top - a.top) * unit
+            along = dx * matrix[0] + dy * matrix[1]
+            if pending is None:  # the line's first word: move the line's origin
+                values = [float(v) for v in operations[matrix_at].operands]
+                values[4] += along * matrix[0]
+                values[5] += along * matrix[1]
+                operations[matrix_at] = pikepdf.ContentStreamInstruction(
+                    [round(v, 4) for v in values], pikepdf.Operator("Tm")
+                )
+            else:
+                values = [float(v) for v in operations[pending].operands]
+                values[0] += along - moved_before
+                operations[pending] = pikepdf.ContentStreamInstruction(
+                    [round(v, 4) for v in values], pikepdf.Operator("Td")
+                )
+            moved_before, pending = along, None
+            vertical_line = abs(matrix[1]) > abs(matrix[0])
+            old_length = a.height if vertical_line else a.width
+            new_length = b.height if vertical_line else b.width
+            if scaling_at is not None and old_length > 0 and new_length != old_length:
+                value = float(operations[scaling_at].operands[0]) * new_length / old_length
+                operations[scaling_at] = pikepdf.ContentStreamInstruction(
+                    [round(value, 3)], pikepdf.Operator("Tz")
+                )
+            scaling_at = None
+    page.obj.Contents = pikepdf.Stream(pdf, pikepdf.unparse_content_stream(operations))
+    return True
 
 
 def refine(result: OcrResult, image: Image.Image, vertical: bool, dpi: float) -> OcrResult:
@@ -237,9 +250,39 @@ def refine(result: OcrResult, image: Image.Image, vertical: bool, dpi: float) ->
     words = refined_words(result.words, image, vertical)
     if words == result.words:
         return result
-    pdf = result.pdf
-    if pdf is not None:
-        pdf = _move_words(pdf, result.words, words, dpi)
-        if pdf is None:  # the text layer's words are not the TSV's: keep both as they were
-            return result
-    return replace(result, words=words, pdf=pdf)
+    if result.pdf is None:
+        return replace(result, words=words)
+    with pikepdf.open(io.BytesIO(result.pdf)) as pdf:
+        if not _move_words(pdf, pdf.pages[0], result.words, words, dpi):
+            return result  # the text layer's words are not the TSV's: keep both as they were
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+    return replace(result, words=words, pdf=buffer.getvalue())
+
+
+def refine_pages(
+    words: tuple[OcrWord, ...], text_pdf: bytes | None, images: list[Image.Image], dpi: float
+) -> tuple[tuple[OcrWord, ...], bytes | None]:
+    """:func:`refine` for the vertical parts of a page OCR'd as a multi-page image
+    (:func:`ocr.tesseract.run_pages`): ``images`` are the parts, ``words`` carry their
+    part's number; a part whose text layer does not match keeps Tesseract's boxes."""
+    out: list[OcrWord] = []
+    pdf = pikepdf.open(io.BytesIO(text_pdf)) if text_pdf is not None else None
+    try:
+        for number, image in enumerate(images, 1):
+            old = tuple(w for w in words if w.page == number)
+            new = refined_words(old, image, True) if old else old
+            moved = (
+                new == old or pdf is None or _move_words(pdf, pdf.pages[number - 1], old, new, dpi)
+            )
+            if new != old and not moved:
+                new = old
+            out += new
+        if pdf is None:
+            return tuple(out), None
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return tuple(out), buffer.getvalue()
+    finally:
+        if pdf is not None:
+            pdf.close()

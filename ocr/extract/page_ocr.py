@@ -250,6 +250,9 @@ def _read_blocks(
         command=options.tesseract_cmd,
     )
     texts = [t.strip("\n") for t in texts]
+    if options.char_boxes:  # as for a page read whole (see ocr_page_image)
+        with contextlib.suppress(ValueError, ArithmeticError, IndexError, pikepdf.PdfError):
+            found, text_pdf = charboxes.refine_pages(found, text_pdf, crops, dpi)
     words = []
     for w in found:
         x0, y0 = origins[w.page - 1]

@@ -8,12 +8,17 @@ character was drawn on the generated page.
 from __future__ import annotations
 
 import io
+import random
+import tempfile
+from pathlib import Path
 
 import pdfplumber
+import pypdfium2
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 import ocr
+from benchmarks.corpus import tiers as corpus
 from ocr import ExtractOptions, charboxes, extract
 from tests import services
 from tests.ocr.pages import FONT
@@ -114,3 +119,52 @@ def test_characters_that_do_not_fit_the_ink_keep_tesseract_s_boxes():
 def test_refine_leaves_a_result_without_words_alone():
     empty = ocr.tesseract.OcrResult(text="", words=(), pdf=None)
     assert charboxes.refine(empty, Image.new("L", (10, 10), 255), False, 300) is empty
+
+
+@pytest.mark.tesseract
+def test_hit_boxes_on_a_scanned_page_in_tiers():
+    """段組: the tiers are OCR'd as parts of one run; their words are laid out on the ink
+    too, then placed on the page. The truth is the born-digital page's own glyph boxes."""
+    services.require("tesseract")
+    page = next(
+        p
+        for seed in range(40)
+        for p in [corpus.tier_page(random.Random(seed), 2, rules=True, headline=False)]
+        if "備蓄倉庫" in "".join(c for tier in p.columns for c in tier[:-1])
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "page.pdf"
+        corpus.write(page, path)
+        with pdfplumber.open(path) as pdf:
+            glyphs = [c for c in pdf.pages[0].chars if c["text"].strip()]
+        document = pypdfium2.PdfDocument(str(path))
+        image = document[0].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+        document.close()
+    term = "備蓄倉庫"
+    scale = 300 / 72
+    drawn = [
+        [(c["x0"] * scale, c["top"] * scale, c["x1"] * scale, c["bottom"] * scale) for c in hit]
+        for hit in _occurrences(glyphs, term)
+    ]
+    out = io.BytesIO()
+    image.save(out, "PNG", dpi=(300, 300))
+    result = extract(out.getvalue(), "image/png", options=ExtractOptions(archive=True))
+    with pdfplumber.open(io.BytesIO(result.archive_pdf)) as pdf:
+        read = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    hits = [
+        [(c["x0"] * scale, c["top"] * scale, c["x1"] * scale, c["bottom"] * scale) for c in hit]
+        for hit in _occurrences(read, term)
+    ]
+    assert hits and len(hits) <= len(drawn)
+    for boxes in hits:  # each hit against the drawn occurrence nearest to it
+        truth = min(drawn, key=lambda d: abs(d[0][0] - boxes[0][0]) + abs(d[0][1] - boxes[0][1]))
+        assert all(_on_its_character(b, d, True) for b, d in zip(boxes, truth, strict=True))
+
+
+def _occurrences(chars: list[dict], term: str) -> list[list[dict]]:
+    text = "".join(c["text"] for c in chars)
+    found, start = [], text.find(term)
+    while start >= 0:
+        found.append(chars[start : start + len(term)])
+        start = text.find(term, start + 1)
+    return found
