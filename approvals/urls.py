@@ -27,4 +27,5 @@ urlpatterns = [
     #       cases/<id>/decision-pdf/, stamp-preview/ (branch sign)
     #   path("", include("approvals.stats_urls")),  # dashboard/ (branch cover)
     path("", include("approvals.stats_urls")),
+    path("", include("approvals.signing.urls")),
 ]

@@ -18,6 +18,11 @@ const ApprovalsCase = lazy(() => import('./pages/approvals/CasePage'));
 const ApprovalsSettings = lazy(() => import('./pages/approvals/SettingsPage'));
 const ApprovalsRules = lazy(() => import('./pages/approvals/RulesPage'));
 const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'));
+// Retention (records officers' screens): its own chunks too.
+const RetentionDashboard = lazy(() => import('./pages/retention/DashboardPage'));
+const RetentionRegister = lazy(() => import('./pages/retention/RegisterPage'));
+const RetentionFile = lazy(() => import('./pages/retention/FilePage'));
+const RetentionOfDocument = lazy(() => import('./pages/retention/DocumentPanel'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -65,6 +70,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { pathname } = useRouter();
   const documentMatch = matchPath('/documents/:id', pathname);
   const caseMatch = matchPath('/approvals/cases/:id', pathname);
+  const fileMatch = matchPath('/retention/files/:id', pathname);
+  const recordsOfficer = me.role === 'records_officer' || me.role === 'administrator';
   const approvalsWaiting = useApprovalCount(pathname);
   // After moving to another page, put keyboard and screen-reader focus at its start.
   const firstPath = useRef(pathname);
@@ -77,13 +84,23 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   if (pathname === '/' || pathname === '/search') page = <SearchPage />;
   else if (pathname === '/upload') page = <UploadPage />;
   else if (pathname === '/account') page = <AccountPage />;
-  else if (documentMatch) page = <DocumentPage id={documentMatch.id} key={documentMatch.id} />;
+  else if (documentMatch)
+    page = (
+      <>
+        <DocumentPage id={documentMatch.id} key={documentMatch.id} />
+        {/* The document's retention under it (issue #13), outside the document page's own code. */}
+        <RetentionOfDocument id={documentMatch.id} key={`rt-${documentMatch.id}`} />
+      </>
+    );
   else if (pathname === '/approvals' || pathname === '/approvals/') page = <ApprovalsInbox />;
   else if (pathname === '/approvals/new') page = <ApprovalsDraft />;
   else if (pathname === '/approvals/settings') page = <ApprovalsSettings />;
   else if (pathname === '/approvals/rules') page = <ApprovalsRules />;
   else if (pathname === '/approvals/dashboard') page = <ApprovalsDashboard />;
   else if (caseMatch) page = <ApprovalsCase id={caseMatch.id} key={caseMatch.id} />;
+  else if (pathname === '/retention' || pathname === '/retention/') page = recordsOfficer ? <RetentionDashboard /> : <RetentionRegister />;
+  else if (pathname === '/retention/register') page = <RetentionRegister />;
+  else if (fileMatch) page = <RetentionFile id={fileMatch.id} key={fileMatch.id} />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
   return (
@@ -117,6 +134,11 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                 </span>
               )}
             </Link>
+            {recordsOfficer && (
+              <Link to="/retention" aria-current={pathname.startsWith('/retention') ? 'page' : undefined} data-testid="nav-retention">
+                {t('nav.retention')}
+              </Link>
+            )}
           </nav>
           <div className="app-header__tools">
             <span className="user-name">{t('auth.signedInAs', { name: me.display_name || me.username })}</span>
