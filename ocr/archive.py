@@ -36,7 +36,13 @@ from typing import IO, Any
 import pikepdf
 from PIL import Image, ImageCms
 
-__all__ = ["ImageArchive", "PdfArchive", "fit_words_to_boxes", "overlay_matrix"]
+__all__ = [
+    "ImageArchive",
+    "PdfArchive",
+    "combine_text_pages",
+    "fit_words_to_boxes",
+    "overlay_matrix",
+]
 
 MERGE_CHUNK = 100  # single-page files merged per step (bounded open files)
 
@@ -266,3 +272,31 @@ class ImageArchive:
 
     def close(self) -> None:
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def combine_text_pages(
+    size: tuple[float, float], text: bytes, placements: list[tuple[int, float, float]]
+) -> bytes:
+    """One text-only page of ``size`` (points) from Tesseract's text pages of parts of it.
+
+    ``text``: a text-only PDF with a page per part, as Tesseract writes for the parts of a
+    段組 page OCR'd in one run; ``placements``: (page index, left, top), the part's offset
+    on the page in points. Each part's words are fitted to their boxes first
+    (:func:`fit_words_to_boxes` does not look inside the forms they become).
+    """
+    with pikepdf.new() as out, pikepdf.open(io.BytesIO(text)) as parts:
+        out.add_blank_page(page_size=size)
+        page = out.pages[0]
+        drawn = []
+        for index, left, top in placements:
+            part = parts.pages[index]
+            fit_words_to_boxes(parts, part)
+            height = float(part.mediabox[3]) - float(part.mediabox[1])
+            form = out.copy_foreign(part.as_form_xobject())
+            name = page.add_resource(form, pikepdf.Name.XObject, prefix="Tier")
+            offset = (1, 0, 0, 1, left, size[1] - top - height)
+            drawn.append(b"q " + _format_matrix(offset) + b" " + bytes(name) + b" Do Q")
+        page.contents_add(pikepdf.Stream(out, b"\n".join(drawn)))
+        buffer = io.BytesIO()
+        out.save(buffer)
+        return buffer.getvalue()

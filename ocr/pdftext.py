@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ocr import tiers
+
 __all__ = ["PageText", "page_text", "text_layer_problem"]
 
 
@@ -137,11 +139,27 @@ def writing_direction(chars: list[dict[str, Any]]) -> str:
     return "vertical" if vertical > horizontal else "horizontal"
 
 
+# Punctuation that vertical typesetting puts in the upper right of its cell. Drawn with a
+# horizontal font, its glyph box is shifted out of the cell (half a glyph to the right and
+# up), so its centre falls into the next column or cell; its ink, in the lower left of
+# the glyph box, is in the right cell. Vertical-form glyphs (︑ ︒) have the cell as box.
+CELL_PUNCTUATION = frozenset("、。，．,.")
+
+
+def _anchor(char: dict[str, Any]) -> tuple[float, float]:
+    """The point of a glyph that lies inside its cell of the column."""
+    if char["text"] in CELL_PUNCTUATION:
+        width, height = char["x1"] - char["x0"], char["bottom"] - char["top"]
+        return char["x0"] + 0.25 * width, char["bottom"] - 0.25 * height
+    return (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+
+
 def _columns(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Group glyphs into columns (right to left), each sorted top to bottom."""
+    """Group glyphs into columns (right to left), each sorted top to bottom by cell."""
     columns: list[dict[str, Any]] = []
-    for char in sorted(chars, key=lambda c: -(c["x0"] + c["x1"])):
-        centre = (char["x0"] + char["x1"]) / 2
+    # Other glyphs first: they set the columns' extents, punctuation then joins by anchor.
+    for char in sorted(chars, key=lambda c: (c["text"] in CELL_PUNCTUATION, -(c["x0"] + c["x1"]))):
+        centre = _anchor(char)[0]
         for column in columns:
             if column["x0"] <= centre <= column["x1"]:
                 column["chars"].append(char)
@@ -149,32 +167,34 @@ def _columns(chars: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         else:
             columns.append({"x0": char["x0"], "x1": char["x1"], "chars": [char]})
     ordered = sorted(columns, key=lambda c: -(c["x0"] + c["x1"]))
-    return [sorted(column["chars"], key=lambda c: (c["top"], c["x0"])) for column in ordered]
+    return [sorted(column["chars"], key=lambda c: (_anchor(c)[1], c["x0"])) for column in ordered]
 
 
 def _vertical_text(chars: list[dict[str, Any]]) -> PageText:
-    lines: list[str] = []
-    words: list[TextWord] = []
+    runs: list[list[dict[str, Any]]] = []
     for column in _columns([c for c in chars if not _is_space(c["text"]) or c["text"] == "\u3000"]):
         # Split a column where a gap of more than two glyphs separates two runs of text.
         run: list[dict[str, Any]] = []
         for char in [*column, None]:
             if run and (char is None or char["top"] - run[-1]["bottom"] > 2 * _size(run[-1])):
-                text = "".join(c["text"] for c in run)
-                lines.append(text)
-                if text.strip():
-                    words.append(
-                        TextWord(
-                            text=text.strip(),
-                            x0=min(c["x0"] for c in run),
-                            top=run[0]["top"],
-                            x1=max(c["x1"] for c in run),
-                            bottom=run[-1]["bottom"],
-                        )
-                    )
+                runs.append(run)
                 run = []
             if char is not None:
                 run.append(char)
+    boxes = [
+        (min(c["x0"] for c in run), run[0]["top"], max(c["x1"] for c in run), run[-1]["bottom"])
+        for run in runs
+    ]
+    sizes = sorted(_size(c) for run in runs for c in run)
+    order = tiers.order_segments(boxes, sizes[len(sizes) // 2]) if sizes else []
+    lines: list[str] = []
+    words: list[TextWord] = []
+    for index in order:
+        run, (x0, top, x1, bottom) = runs[index], boxes[index]
+        text = "".join(c["text"] for c in run)
+        lines.append(text)
+        if text.strip():
+            words.append(TextWord(text=text.strip(), x0=x0, top=top, x1=x1, bottom=bottom))
     return PageText("\n".join(lines), tuple(words), "vertical")
 
 

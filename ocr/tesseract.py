@@ -25,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["OcrResult", "OcrWord", "TesseractError", "TesseractTimeout", "detect_osd", "run"]
+__all__ = [
+    "OcrResult", "OcrWord", "TesseractError", "TesseractTimeout", "detect_osd", "run", "run_pages",
+]  # fmt: skip
 
 
 class TesseractError(RuntimeError):
@@ -47,6 +49,7 @@ class OcrWord:
     block: int
     paragraph: int
     line: int
+    page: int = 1  # of a multi-page input (:func:`run_pages`)
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ def _parse_tsv(tsv: str) -> tuple[OcrWord, ...]:
                 block=int(fields[2]),
                 paragraph=int(fields[3]),
                 line=int(fields[4]),
+                page=int(fields[1]),
             )
         )
     return tuple(words)
@@ -173,6 +177,37 @@ def run(
     command: str = "tesseract",
 ) -> OcrResult:
     """OCR one page image in a single Tesseract run: txt + tsv (+ text-only pdf)."""
+    return _run(image_path, lang, psm, dpi, timeout, text_layer, command)
+
+
+def run_pages(
+    image_path: str | os.PathLike[str],
+    pages: int,
+    *,
+    lang: str,
+    psm: int,
+    dpi: int,
+    timeout: float,
+    text_layer: bool,
+    command: str = "tesseract",
+) -> tuple[list[str], tuple[OcrWord, ...], bytes | None]:
+    """OCR the ``pages`` images of a multi-page TIFF in one Tesseract run (the model is
+    loaded once, not per image): each image's text, all words (``OcrWord.page``, 1-based)
+    and the text-only PDF with one page per image."""
+    result = _run(image_path, lang, psm, dpi, timeout, text_layer, command)
+    texts = result.text.split("\f")[:pages]  # Tesseract ends each page's text with \f
+    return texts + [""] * (pages - len(texts)), result.words, result.pdf
+
+
+def _run(
+    image_path: str | os.PathLike[str],
+    lang: str,
+    psm: int,
+    dpi: int,
+    timeout: float,
+    text_layer: bool,
+    command: str,
+) -> OcrResult:
     with tempfile.TemporaryDirectory(prefix="kiroku-ocr-") as tmp:
         base = Path(tmp) / "page"
         args = [command, os.fspath(image_path), str(base), "-l", lang, "--psm", str(psm)]

@@ -128,12 +128,21 @@ class CidFontWriter:
         return type0("Identity-H"), type0("Identity-V")
 
 
-def write_pdf(pages: list[list[Run]], path: Path, font_path: Path, title: str) -> None:
+def write_pdf(
+    pages: list[list[Run]],
+    path: Path,
+    font_path: Path,
+    title: str,
+    rules: list[list[tuple[float, float, float, float]]] | None = None,
+) -> None:
+    """``rules``: per page, filled rectangles (x0, top, x1, bottom; points from the top)."""
     writer = CidFontWriter(font_path)
     streams = []
     height = PAGE_SIZE[1]
-    for runs in pages:
+    for number, runs in enumerate(pages):
         ops = []
+        for x0, top, x1, bottom in (rules or [])[number] if rules else []:
+            ops.append(f"{x0:.2f} {height - bottom:.2f} {x1 - x0:.2f} {bottom - top:.2f} re f")
         for run in runs:
             font = "/FV" if run.vertical else "/FH"
             codes = writer.encode(run.text, run.vertical).hex().upper()

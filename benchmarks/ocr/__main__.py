@@ -1,6 +1,7 @@
 """OCR and text extraction benchmark: Kiroku's ``ocr.extract`` beside plain tools, same run.
 
     .venv/bin/python -m benchmarks.ocr [--quick] [--documents N] [--memory-pages N] [--repeat N]
+        [--tier-pages N] [--tiers-only]
 
 1. builds the generated corpus (``benchmarks.corpus``) under ``var/bench/corpus`` if it is
    missing or was built with other settings;
@@ -15,7 +16,11 @@
    and each side's fastest run counts: a run slowed by another job does not decide;
 3. born-digital PDFs: CER of the generated ones, pages per second per core on those and on
    the real corpus PDFs (``shared/corpus``), with ``pdftotext`` beside it;
-4. memory: a worker-like subprocess extracts a 100-page scan (archive written to a file)
+4. multi-tier vertical pages (段組, ``benchmarks.corpus.tiers``, held-out seed): order-sensitive
+   CER of 2-, 3- and 4-tier pages against the same text set in one tier, on the text layer
+   (with ``pdftotext`` beside it) and on 300 dpi scans (with plain ``tesseract -l jpn_vert
+   --psm 5`` on the whole page beside it), and the scans' CPU time per page;
+5. memory: a worker-like subprocess extracts a 100-page scan (archive written to a file)
    and reports its peak RSS and its RSS after each page.
 
 CER: Levenshtein distance / length of the truth, whitespace removed on both sides. Kiroku's
@@ -223,6 +228,75 @@ def bench_born_digital(manifest: dict, rounds: int) -> dict:
     return {"cer": errors / max(1, length), "chars": length, "rates": rates}
 
 
+TIER_SEED = SEED + 14  # not the tests' seed: these pages are held out
+
+
+def bench_tiers(count: int) -> dict:
+    """Order-sensitive CER on multi-tier vertical pages vs the same text in one tier."""
+    import random
+
+    import ocr
+    from benchmarks.corpus import tiers
+
+    out = {
+        key: Tally()
+        for key in (
+            "text_multi", "text_single", "text_pdftotext", "text_reportlab",
+            "scan_multi", "scan_single", "scan_plain", "scan_untiered",
+        )
+    }  # fmt: skip
+    rng = random.Random(TIER_SEED)
+    with tempfile.TemporaryDirectory() as tmp:
+        # warm-up (imports, first font), as a long-running worker has done it already
+        warm = Path(tmp) / "warm.pdf"
+        tiers.write(tiers.pages(TIER_SEED - 1, 1)[0], warm)
+        ocr.extract(warm, "application/pdf")
+        for index, page in enumerate(tiers.pages(TIER_SEED, count)):
+            single = tiers.single_tier(page)
+            truth = ocr.normalize_text(page.truth)
+            plain_truth = unicodedata.normalize("NFKC", page.truth)
+            multi_pdf, single_pdf = Path(tmp) / f"m{index}.pdf", Path(tmp) / f"s{index}.pdf"
+            reportlab_pdf = Path(tmp) / f"r{index}.pdf"
+            tiers.write(page, multi_pdf)
+            tiers.write(single, single_pdf)
+            tiers.write_reportlab(page, reportlab_pdf)
+            for key, path in (
+                ("text_multi", multi_pdf),
+                ("text_single", single_pdf),
+                ("text_reportlab", reportlab_pdf),
+            ):
+                # own CPU only: no subprocess here, and a previous scan's Tesseract may be
+                # reaped (and its CPU counted as children's) during this call
+                c0, w0 = time.process_time(), time.perf_counter()
+                text = ocr.extract(path, "application/pdf").pages[0].text
+                c, w = time.process_time() - c0, time.perf_counter() - w0
+                out[key].add(cer(truth, text), c, w, 1)
+            done = subprocess.run(["pdftotext", str(multi_pdf), "-"], capture_output=True)
+            text = unicodedata.normalize("NFKC", done.stdout.decode())
+            out["text_pdftotext"].add(cer(plain_truth, text), 0.0, 0.0, 1)
+            for key, path in (("scan_multi", multi_pdf), ("scan_single", single_pdf)):
+                image = Path(tmp) / f"{key}{index}.jpg"
+                image.write_bytes(tiers.scan(path, 300, rng))
+                steps = ["kiroku", "plain"] if index % 2 == 0 else ["plain", "kiroku"]
+                if key == "scan_single":
+                    steps = ["kiroku"]
+                for side in steps:
+                    if side == "plain":
+                        text, c, w = plain_tesseract(image, True)
+                        text = unicodedata.normalize("NFKC", text)
+                        out["scan_plain"].add(cer(plain_truth, text), c, w, 1)
+                        continue
+                    options = ocr.ExtractOptions(archive_to=Path(tmp) / "archive.pdf")
+                    c0, w0 = cpu(), time.perf_counter()
+                    text = ocr.extract(image, None, options=options).pages[0].text
+                    out[key].add(cer(truth, text), cpu() - c0, time.perf_counter() - w0, 1)
+                if key == "scan_multi":  # Kiroku before the tiers: the page as one block
+                    options = ocr.ExtractOptions(archive=False, tiers=False)
+                    text = ocr.extract(image, None, options=options).pages[0].text
+                    out["scan_untiered"].add(cer(truth, text), 0.0, 0.0, 1)
+    return out
+
+
 WORKER = r"""
 import json, sys, time
 import ocr
@@ -296,18 +370,56 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
 
+def report_tiers(tier_pages: int) -> None:
+    print(f"\n== Multi-tier vertical pages (段組): {tier_pages} held-out pages, 2-4 tiers ==")
+    t = bench_tiers(tier_pages)
+    print("CER in reading order (headline, then each tier right to left); same text in one tier")
+    print(f"{'path':<11} {'multi-tier':>10} {'one tier':>9} {'baseline':>9}  baseline is")
+    print(
+        f"{'text layer':<11} {t['text_multi'].cer:>10.2%} {t['text_single'].cer:>9.2%} "
+        f"{t['text_pdftotext'].cer:>9.2%}  pdftotext  "
+        f"{verdict(t['text_multi'].cer <= t['text_single'].cer)}"
+    )
+    print(f"{'  reportlab':<11} {t['text_reportlab'].cer:>10.2%}  (punctuation drawn in the cell)")
+    rate = t["text_multi"].pages / max(1e-9, t["text_multi"].cpu)
+    print(f"{'':<11} text layer of the multi-tier pages: {rate:.1f} pages/s per core")
+    print(
+        f"{'scan 300dpi':<11} {t['scan_multi'].cer:>10.2%} {t['scan_single'].cer:>9.2%} "
+        f"{t['scan_plain'].cer:>9.2%}  tesseract jpn_vert whole page  "
+        f"{verdict(t['scan_multi'].cer <= t['scan_single'].cer + 0.002)}"
+    )
+    print(f"{'  untiered':<11} {t['scan_untiered'].cer:>10.2%}  (Kiroku with tiers=False)")
+    ratio = t["scan_multi"].cpu / max(1e-9, t["scan_plain"].cpu)
+    print(
+        f"scan CPU s/page: Kiroku {t['scan_multi'].cpu / t['scan_multi'].pages:.2f}, plain "
+        f"{t['scan_plain'].cpu / t['scan_plain'].pages:.2f}, ratio {ratio:.2f}x  "
+        f"target <= 1.15x  {verdict(ratio <= 1.15)}"
+    )
+    single = t["scan_single"].cpu / t["scan_single"].pages
+    print(f"  Kiroku on the same text in one tier: {single:.2f} s/page (archive written)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="OCR benchmark")
     parser.add_argument("--quick", action="store_true", help="6 documents, 30-page scan")
     parser.add_argument("--documents", type=int, default=None)
     parser.add_argument("--memory-pages", type=int, default=None)
     parser.add_argument(
+        "--tier-pages", type=int, default=None, help="multi-tier pages (default 6, quick 3)"
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=3,
         help="runs per scanned document on each side, interleaved; the fastest counts",
     )
+    parser.add_argument(
+        "--tiers-only", action="store_true", help="only the multi-tier section (no corpus)"
+    )
     args = parser.parse_args(argv)
+    if args.tiers_only:
+        report_tiers(args.tier_pages or (3 if args.quick else 6))
+        return 0
     documents = args.documents or (6 if args.quick else 12)
     memory_pages = args.memory_pages or (30 if args.quick else 100)
     started = time.monotonic()
@@ -367,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{rate['pdftotext_pps_cpu']:>13.1f} {rate['pdftotext_pps_wall']:>7.1f}  "
             f"{verdict(rate['kiroku_pps_cpu'] >= 10)}"
         )
+
+    report_tiers(args.tier_pages or (3 if args.quick else 6))
 
     print(f"\n== Memory: worker-like process extracting a {memory_pages}-page scan ==")
     memory = bench_memory(memory_pages)

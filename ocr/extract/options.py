@@ -26,6 +26,8 @@ class ExtractOptions:
     force_ocr: bool = False  # OCR even pages with a good text layer
     retry_confidence: float = 60.0  # below it, try OSD rotation / the other direction
     deskew: bool = True
+    tiers: bool = True  # read vertical pages set in tiers (段組) tier by tier
+    char_boxes: bool = True  # word boxes moved onto the characters' ink (ocr.charboxes)
     archive: bool = True  # build the searchable archive PDF for scanned input
     archive_to: str | os.PathLike[str] | IO[bytes] | None = None  # None: bytes in result
     tesseract_cmd: str = field(default_factory=_default_tesseract)

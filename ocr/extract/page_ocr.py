@@ -8,6 +8,7 @@ build: an OCR'd page, a failed page, and the page list that reports progress.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import time
@@ -15,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pikepdf
 from PIL import Image
 
 from ja.normalize import JAPANESE_CHARS, normalize_text
-from ocr import imageprep, tesseract
+from ocr import charboxes, imageprep, tesseract, tiers
 from ocr.extract.errors import ImageTooLargeError
 from ocr.extract.options import ExtractOptions
 from ocr.extract.results import Page, PageError, Word
@@ -31,6 +33,9 @@ MIN_DESKEW = 1.0
 # rate as often up as down, and at 200 dpi the interpolation blurs small glyphs. Vertical
 # pages are deskewed only beyond this angle (the estimate can be a few tenths off).
 MIN_DESKEW_VERTICAL = 2.5
+# ... unless the columns are long: at 1.3 degrees a 70-glyph column moves a whole column
+# pitch sideways and jpn_vert reads across columns (CER 72 % on such a generated page).
+MAX_COLUMN_DRIFT = 0.5  # column pitches over the text's height
 
 
 @dataclass
@@ -98,7 +103,22 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
         assert layout is not None
         direction = direction or layout.direction
         least = MIN_DESKEW_VERTICAL if direction == "vertical" else MIN_DESKEW
+        if (
+            direction == "vertical"
+            and options.tiers
+            and turned is None
+            and MIN_DESKEW <= abs(layout.skew) < least
+            and (
+                _tier_blocks(page.preview(), layout.skew)
+                or _column_drift(page.preview(), layout.skew) > MAX_COLUMN_DRIFT
+            )
+        ):
+            # a 段組 page is cut along straight rows, and long columns drift into their
+            # neighbours: straighten those from MIN_DESKEW on
+            least = MIN_DESKEW
         skew = layout.skew if options.deskew and abs(layout.skew) >= least else 0.0
+        vertical = direction == "vertical"
+        processed = None
         if turned is None and not skew and page.jpeg is not None:
             path, size = work / "page.jpg", page.size
             path.write_bytes(page.jpeg)
@@ -108,8 +128,18 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
             )
             path, size = work / "page.tif", processed.size  # uncompressed: fastest to read
             processed.save(path, compression="raw")  # not the source TIFF's (CCITT G4)
-            del processed
-        vertical = direction == "vertical"
+        blocks = None
+        if vertical and options.tiers:
+            # 段組: found on the image Tesseract reads (the preview when it reads the JPEG)
+            found = processed if processed is not None else page.preview()
+            # a skew below MIN_DESKEW is left in the image: the rows are found across it
+            blocks = _tier_blocks(found, 0.0 if skew else layout.skew)
+            if blocks:
+                full = processed if processed is not None else page.gray()
+                blocks = [_scaled(b, found.size, full.size) for b in blocks]
+                paper = 255 if layout.paper is None else layout.paper
+                result = _read_blocks(full, blocks, paper, dpi, options, work, remaining)
+                return OcrOutcome(result, direction, rotation, skew, size)
         result = tesseract.run(
             path,
             lang=options.vertical_language if vertical else options.horizontal_language,
@@ -119,6 +149,11 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
             text_layer=options.archive,
             command=options.tesseract_cmd,
         )
+        if options.char_boxes:  # hit boxes on the characters, not where the LSTM put them
+            ink = processed if processed is not None else page.gray()
+            # on any surprise: Tesseract's boxes, as before, rather than no page
+            with contextlib.suppress(ValueError, ArithmeticError, IndexError, pikepdf.PdfError):
+                result = charboxes.refine(result, ink, vertical, dpi)
         return OcrOutcome(result, direction, rotation, skew, size)
 
     layout = imageprep.analyse(page.preview())
@@ -141,6 +176,96 @@ def ocr_page_image(page: PageImage, dpi: float, options: ExtractOptions, work: P
         candidates.append(read(0, other, layout))
     most = max(c.result.character_count for c in candidates if c.result)
     return max(candidates, key=lambda c: _score(c.result, most) if c.result else 0.0)
+
+
+def _tier_blocks(image: Image.Image, skew: float) -> list[tiers.Block] | None:
+    # The tiers are an improvement on the one-block reading: a page on which their
+    # analysis trips over some geometry is read as one block rather than lost.
+    try:
+        return tiers.image_blocks(image, skew)
+    except (ValueError, ArithmeticError, IndexError):
+        return None
+
+
+def _column_drift(image: Image.Image, skew: float) -> float:
+    try:
+        return tiers.column_drift(image, skew)
+    except (ValueError, ArithmeticError, IndexError):
+        return 0.0
+
+
+def _scaled(block: tiers.Block, found: tuple[int, int], full: tuple[int, int]) -> tiers.Block:
+    if found == full:
+        return block
+    fx, fy = full[0] / found[0], full[1] / found[1]
+
+    def scale(box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        return (
+            round(box[0] * fx), round(box[1] * fy),
+            min(full[0], round(box[2] * fx)), min(full[1], round(box[3] * fy)),
+        )  # fmt: skip
+
+    return tiers.Block(scale(block.box), tuple(scale(b) for b in block.blank))
+
+
+# white margin around a tier's crop (px at 300 dpi): Tesseract's line finding wants some
+TIER_MARGIN = 24
+
+
+def _read_blocks(
+    image: Image.Image,
+    blocks: list[tiers.Block],
+    paper: int,
+    dpi: float,
+    options: ExtractOptions,
+    work: Path,
+    remaining: Callable[[], float],
+) -> tesseract.OcrResult:
+    """OCR each tier (and spanning headline) of a 段組 page on its own, in reading order;
+    words are moved back to page coordinates and the text pages combined into one."""
+    from ocr.archive import combine_text_pages
+
+    margin = round(TIER_MARGIN * dpi / 300)
+    crops, origins = [], []
+    for block in blocks:
+        x0, y0, x1, y1 = block.box
+        x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
+        x1, y1 = min(image.width, x1 + margin), min(image.height, y1 + margin)
+        crop = image.crop((x0, y0, x1, y1))
+        for bx0, by0, bx1, by1 in block.blank:
+            crop.paste(paper, (bx0 - x0, by0 - y0, bx1 - x0, by1 - y0))
+        crops.append(crop)
+        origins.append((x0, y0))
+    # one multi-page TIFF, one Tesseract run: the model loads once, not once per tier
+    path = work / "tiers.tif"
+    crops[0].save(path, compression="raw", save_all=True, append_images=crops[1:])
+    texts, found, text_pdf = tesseract.run_pages(
+        path,
+        len(crops),
+        lang=options.vertical_language,
+        psm=5,
+        dpi=round(dpi),
+        timeout=remaining(),
+        text_layer=options.archive,
+        command=options.tesseract_cmd,
+    )
+    texts = [t.strip("\n") for t in texts]
+    if options.char_boxes:  # as for a page read whole (see ocr_page_image)
+        with contextlib.suppress(ValueError, ArithmeticError, IndexError, pikepdf.PdfError):
+            found, text_pdf = charboxes.refine_pages(found, text_pdf, crops, dpi)
+    words = []
+    for w in found:
+        x0, y0 = origins[w.page - 1]
+        # blocks numbered apart per tier: lines of different tiers never merge downstream
+        words.append(replace(w, left=w.left + x0, top=w.top + y0, block=w.block + 1000 * w.page))
+    pdf = None
+    if options.archive and text_pdf is not None:
+        size = (image.width * 72 / dpi, image.height * 72 / dpi)
+        placements = [(i, x * 72 / dpi, y * 72 / dpi) for i, (x, y) in enumerate(origins)]
+        pdf = combine_text_pages(size, text_pdf, placements)
+    return tesseract.OcrResult(
+        text="\n".join(t for t in texts if t) + "\n", words=tuple(words), pdf=pdf
+    )
 
 
 _J = f"[{JAPANESE_CHARS}]"
