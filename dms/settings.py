@@ -378,3 +378,8 @@ if KIROKU_RETENTION_LOCK_MODE not in {"COMPLIANCE", "GOVERNANCE"}:
 INSTALLED_APPS += ["retention.disposition"]
 # Warn when a file is this many months from expiry with its action at expiry still 未定.
 KIROKU_DISPOSITION_WARNING_MONTHS = env_int("KIROKU_DISPOSITION_WARNING_MONTHS", 12)
+
+# --- Extraction: counterparty registry and learning from corrections (issue #14) ---------
+INSTALLED_APPS += ["dms.counterparties"]
+# The city's own name: with the department tree, never taken as a document's counterparty.
+KIROKU_CITY_NAME = env("KIROKU_CITY_NAME", "湊川市")
