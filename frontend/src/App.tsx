@@ -18,6 +18,8 @@ const ApprovalsCase = lazy(() => import('./pages/approvals/CasePage'));
 const ApprovalsSettings = lazy(() => import('./pages/approvals/SettingsPage'));
 const ApprovalsRules = lazy(() => import('./pages/approvals/RulesPage'));
 const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'));
+// The counterparty registry (dms/counterparties).
+const CounterpartiesPage = lazy(() => import('./pages/counterparties/CounterpartiesPage'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -84,6 +86,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   else if (pathname === '/approvals/rules') page = <ApprovalsRules />;
   else if (pathname === '/approvals/dashboard') page = <ApprovalsDashboard />;
   else if (caseMatch) page = <ApprovalsCase id={caseMatch.id} key={caseMatch.id} />;
+  else if (pathname === '/counterparties') page = <CounterpartiesPage />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
   return (
@@ -116,6 +119,9 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                   {approvalsWaiting}
                 </span>
               )}
+            </Link>
+            <Link to="/counterparties" aria-current={pathname === '/counterparties' ? 'page' : undefined}>
+              {t('nav.counterparties')}
             </Link>
           </nav>
           <div className="app-header__tools">
