@@ -383,3 +383,8 @@ KIROKU_DISPOSITION_WARNING_MONTHS = env_int("KIROKU_DISPOSITION_WARNING_MONTHS",
 INSTALLED_APPS += ["dms.counterparties"]
 # The city's own name: with the department tree, never taken as a document's counterparty.
 KIROKU_CITY_NAME = env("KIROKU_CITY_NAME", "湊川市")
+# Two choice sets share the field name "source" (a document's and an extracted value's).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "DocumentSourceEnum": "dms.documents.models.Source",
+    "ExtractedValueSourceEnum": "dms.counterparties.models.Source",
+}

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from dms.counterparties import services
 from dms.counterparties.models import ExtractedValue, Field, KnownCounterparty
 from dms.counterparties.serializers import (
-    CorrectionSerializer,
+    ExtractedValueCorrectionSerializer,
     ExtractedValueSerializer,
     KnownCounterpartySerializer,
     MergeSerializer,
@@ -93,8 +93,8 @@ def _refuse_duplicate(name: str, pk: int | None = None) -> None:
         )
 
 
-def _document(request, pk) -> Document:
-    return get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+def _document(request, document_id) -> Document:
+    return get_object_or_404(Document.objects.visible_to(request.user), pk=document_id)
 
 
 def _field(name: str) -> str:
@@ -110,26 +110,26 @@ def _field(name: str) -> str:
 
 class ExtractedValueList(APIView):
     @extend_schema(responses=ExtractedValueSerializer(many=True))
-    def get(self, request, pk):
-        values = ExtractedValue.objects.filter(document=_document(request, pk))
+    def get(self, request, document_id):
+        values = ExtractedValue.objects.filter(document=_document(request, document_id))
         return Response(ExtractedValueSerializer(values, many=True).data)
 
 
 class ConfirmExtractedValue(APIView):
     @extend_schema(request=None, responses=ExtractedValueSerializer)
-    def post(self, request, pk, field):
+    def post(self, request, document_id, field):
         extracted = services.confirm(
-            _document(request, pk), _field(field), user=request.user, request=request
+            _document(request, document_id), _field(field), user=request.user, request=request
         )
         return Response(ExtractedValueSerializer(extracted).data)
 
 
 class CorrectExtractedValue(APIView):
-    @extend_schema(request=CorrectionSerializer, responses=ExtractedValueSerializer)
-    def post(self, request, pk, field):
+    @extend_schema(request=ExtractedValueCorrectionSerializer, responses=ExtractedValueSerializer)
+    def post(self, request, document_id, field):
         field = _field(field)
-        document = _document(request, pk)
-        body = CorrectionSerializer(data=request.data)
+        document = _document(request, document_id)
+        body = ExtractedValueCorrectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         # the document's own validation of the field (types, ranges, plain text, type codes)
         check = DocumentUpdateSerializer(data={field: body.validated_data["value"]}, partial=True)

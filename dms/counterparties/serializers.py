@@ -54,5 +54,5 @@ class ExtractedValueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CorrectionSerializer(serializers.Serializer):
+class ExtractedValueCorrectionSerializer(serializers.Serializer):
     value = serializers.JSONField()

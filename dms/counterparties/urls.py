@@ -8,17 +8,17 @@ router.register("counterparties", api.KnownCounterpartyViewSet, basename="counte
 urlpatterns = [
     *router.urls,
     path(
-        "documents/<int:pk>/extracted/",
+        "documents/<str:document_id>/extracted/",
         api.ExtractedValueList.as_view(),
         name="document-extracted",
     ),
     path(
-        "documents/<int:pk>/extracted/<str:field>/confirm/",
+        "documents/<str:document_id>/extracted/<str:field>/confirm/",
         api.ConfirmExtractedValue.as_view(),
         name="document-extracted-confirm",
     ),
     path(
-        "documents/<int:pk>/extracted/<str:field>/correct/",
+        "documents/<str:document_id>/extracted/<str:field>/correct/",
         api.CorrectExtractedValue.as_view(),
         name="document-extracted-correct",
     ),

@@ -94,4 +94,4 @@ def test_a_records_officer_merges_duplicates_and_a_clerk_may_not(clients):
 def test_the_registry_is_in_the_api_schema(clients):
     schema = clients["tanaka"].get("/api/schema/", {"format": "json"}).json()
     assert "/api/counterparties/{id}/merge/" in schema["paths"]
-    assert "/api/documents/{id}/extracted/{field}/correct/" in schema["paths"]
+    assert "/api/documents/{document_id}/extracted/{field}/correct/" in schema["paths"]
