@@ -43,6 +43,7 @@ from approvals.models import (
     TaskState,
 )
 from approvals.routing import Assignee
+from approvals.signing import flow as signing_flow
 from dms.accounts.models import Department, is_absent
 from dms.audit import trail
 from dms.audit.models import Outcome
@@ -162,6 +163,7 @@ def _event(
         },
     )
     CaseEvent.objects.filter(pk=event.pk).update(audit_sequence=entry.sequence)
+    signing_flow.on_event(event)  # a stamped action's signature: pending, then the job
     return event
 
 
@@ -705,6 +707,7 @@ def submit(case: Case, *, user, request=None, idempotency_key=None) -> ActionRes
         case.state, case.submitted_at = CaseState.IN_ROUTE, now
         event = _event(case, "submit", user=user, request=request, now=now)
         _advance(case, user=user, request=request, now=now)
+        signing_flow.on_submit(case, event)  # revision 0 of the decision PDF
         return event
 
     return _run(

@@ -22,9 +22,8 @@ urlpatterns = [
     path("route-proposal/", api.RouteProposalView.as_view(), name="approval-route-proposal"),
     path("rules/", api.RulesFileView.as_view(), name="approval-rules-file"),
     *router.urls,
-    # At merge the lead adds, here (the router's routes are anchored, so none shadows them):
-    #   path("", include("approvals.signing.urls")),  # cases/<id>/verification/,
-    #       cases/<id>/decision-pdf/, stamp-preview/ (branch sign)
-    #   path("", include("approvals.stats_urls")),  # dashboard/ (branch cover)
+    # The router's routes are anchored, so none shadows these: dashboard/, and the signing
+    # routes cases/<id>/verification/, decision-pdf/, stamp-preview/, stamp-preference/.
     path("", include("approvals.stats_urls")),
+    path("", include("approvals.signing.urls")),
 ]

@@ -379,6 +379,25 @@ INSTALLED_APPS += ["retention.disposition"]
 # Warn when a file is this many months from expiry with its action at expiry still 未定.
 KIROKU_DISPOSITION_WARNING_MONTHS = env_int("KIROKU_DISPOSITION_WARNING_MONTHS", 12)
 
+# --- Electronic signatures on decision PDFs (approvals.signing, docs/signing.md) ----------
+INSTALLED_APPS += ["approvals.signing"]
+# The PKCS#11 module and token holding the staff keys (SoftHSM2 in tests; an HSM or an
+# LGPKI card reader's module in production) and the RFC 3161 time-stamping authority.
+KIROKU_SIGNING = {
+    "PKCS11_MODULE": env("KIROKU_SIGNING_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so"),
+    "TOKEN_LABEL": env("KIROKU_SIGNING_TOKEN_LABEL", "kiroku-signing"),
+    "PIN": env("KIROKU_SIGNING_PIN", ""),
+    "TSA_URL": env("KIROKU_TSA_URL", ""),
+    # Root certificates (PEM or DER files, separated by ":") that the TSA's certificate
+    # chains to, for verification; Kiroku's own CA is always trusted for signers.
+    "TSA_TRUST_ROOTS": [p for p in env("KIROKU_TSA_TRUST_ROOTS").split(":") if p],
+    # Kiroku's own issuing CA (created by manage.py setup_signing), or a city's CA whose
+    # certificates are imported (docs/signing.md).
+    "CA_NAME": env("KIROKU_SIGNING_CA_NAME", "Kiroku 職員署名用認証局"),
+    "ORGANIZATION": env("KIROKU_SIGNING_ORGANIZATION", "Kiroku"),
+    "CERT_DAYS": env_int("KIROKU_SIGNING_CERT_DAYS", 5 * 366),
+}
+
 # --- Extraction: counterparty registry and learning from corrections (issue #14) ---------
 INSTALLED_APPS += ["dms.counterparties"]
 # The city's own name: with the department tree, never taken as a document's counterparty.

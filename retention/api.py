@@ -240,6 +240,11 @@ class RecordFileFilter(django_filters.FilterSet):
     medium = django_filters.ChoiceFilter(choices=Medium.choices)
     open_hold = django_filters.BooleanFilter()
     expires_before = django_filters.DateFilter(field_name="effective_expiry", lookup_expr="lte")
+    # The records dashboard's "expiring this fiscal year": a window, and only files kept.
+    expires_after = django_filters.DateFilter(field_name="effective_expiry", lookup_expr="gte")
+    closed = django_filters.BooleanFilter(
+        field_name="closed_at", lookup_expr="isnull", exclude=True
+    )
     action = django_filters.ChoiceFilter(choices=Action.choices)
     title = django_filters.CharFilter(lookup_expr="icontains")
 

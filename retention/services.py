@@ -300,9 +300,28 @@ def classify(
 
 
 def classify_many(documents, **kwargs) -> list[DocumentRetention]:
-    """All or nothing: one refusal leaves every document as it was."""
+    """All or nothing: one refusal leaves every document as it was, and names the document
+    it stopped at (in a list of hundreds, the reason alone does not say which one)."""
+    documents = list(documents)
     with transaction.atomic():
-        return [classify(document, **kwargs) for document in documents]
+        entries = []
+        for position, document in enumerate(documents):
+            try:
+                entries.append(classify(document, **kwargs))
+            except ApiError as error:
+                kind = type(error) if type(error) in (ApiError, RetentionRefused) else ApiError
+                raise kind(
+                    error.code,
+                    f"文書「{document.title}」（ID {document.pk}、{position + 1}件目）: "
+                    f"{error.message} いずれの文書も分類していません。",
+                    f"Document {document.pk} ({document.title}, item {position + 1}): "
+                    f"{error.message_en} No document was classified.",
+                    error.status_code,
+                    **error.extra,
+                    document_id=document.pk,
+                    position=position,
+                ) from error
+        return entries
 
 
 # --- holds and extensions -----------------------------------------------------------------
@@ -496,3 +515,16 @@ def transfer_custody(
 
 def documents_needing_lock() -> Q:
     return Q(retention__isnull=False, destroyed_at__isnull=True)
+
+
+def reapply(document_ids, *, user=None) -> int:
+    """After :func:`retention.bulk.recompute_all`: pass the changed documents' dates to
+    the documents (lifecycle hooks) and the store (lock jobs)."""
+    count = 0
+    for entry in DocumentRetention.objects.filter(
+        document_id__in=list(document_ids)
+    ).select_related("document", "record_file"):
+        with transaction.atomic():
+            _apply_to_document(entry, user=user)
+        count += 1
+    return count

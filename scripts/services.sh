@@ -13,7 +13,7 @@
 #   scripts/services.sh install-browser     Debian's Chromium for the end-to-end tests
 #   scripts/services.sh s3-selftest         object lock / legal hold check on bucket svc-selftest
 #
-# SERVICE: postgres elasticsearch opensearch s3 tesseract (default: all)
+# SERVICE: postgres elasticsearch opensearch s3 tesseract signing (default: all)
 set -euo pipefail
 
 # ---- versions (override with the environment) -------------------------------
@@ -55,7 +55,7 @@ VAR_DIR=${KIROKU_SERVICES_VAR_DIR:-$ROOT_DIR/var/services}
 CACHE_DIR=${KIROKU_CACHE_DIR:-$ROOT_DIR/.cache/services}
 mkdir -p "$CACHE_DIR"
 CACHE_DIR=$(cd "$CACHE_DIR" && pwd)
-ALL_SERVICES=(postgres elasticsearch opensearch s3 tesseract)
+ALL_SERVICES=(postgres elasticsearch opensearch s3 tesseract signing)
 BASE_PACKAGES=(ca-certificates curl unzip python3 util-linux)
 
 # shellcheck source=scripts/services/lib.sh
@@ -72,6 +72,8 @@ source "$SCRIPT_DIR/services/opensearch.sh"
 source "$SCRIPT_DIR/services/s3.sh"
 # shellcheck source=scripts/services/tesseract.sh
 source "$SCRIPT_DIR/services/tesseract.sh"
+# shellcheck source=scripts/services/signing.sh
+source "$SCRIPT_DIR/services/signing.sh"
 
 usage() {
   sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -130,6 +132,7 @@ cmd_up() {
   if wants postgres; then mapfile -t -O "${#pkgs[@]}" pkgs < <(postgres_apt_packages); fi
   if wants elasticsearch || wants opensearch; then pkgs+=(maven openjdk-17-jdk-headless); fi
   if wants tesseract; then mapfile -t -O "${#pkgs[@]}" pkgs < <(tesseract_apt_packages); fi
+  if wants signing; then mapfile -t -O "${#pkgs[@]}" pkgs < <(signing_apt_packages); fi
   apt_ensure "${pkgs[@]}"
   if wants postgres || wants elasticsearch || wants opensearch; then ensure_svc_user; fi
   mkdir -p "$VAR_DIR"
@@ -144,7 +147,7 @@ cmd_up() {
       bg_names+=("$s")
     fi
   done
-  for s in postgres tesseract; do
+  for s in postgres tesseract signing; do
     if wants "$s"; then
       run_service "$s"
       wait "$!" || failed+=("$s")
@@ -198,6 +201,7 @@ export KIROKU_S3_BUCKET=$S3_BUCKET
 export KIROKU_S3_REGION=$S3_REGION
 export KIROKU_DEFAULT_RETENTION_MODE=$S3_DEFAULT_RETENTION_MODE
 EOF
+  signing_env
 }
 
 cmd_s3_selftest() {

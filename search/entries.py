@@ -11,11 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.db.models import Q
+
 from dms.documents.models import Document, Version
 from search.backends.base import IndexEntry
 from search.text import display_text
 
 NOTE_KEYS = ("notes", "note", "remarks", "備考")
+
+
+# A destroyed document (retention's disposal) has no index entry: the index task deletes
+# it and search_check counts it as extra; only its tombstone remains, in retention.
+INDEXED = Q(destroyed_at__isnull=True)
 
 
 def _notes(document: Document) -> str:
@@ -64,7 +71,7 @@ def _chain(department, chains: dict) -> tuple[int, ...]:
 def all_entries(queryset=None, batch_size: int = 500) -> Iterator[IndexEntry]:
     """Index entries of every document (or of ``queryset``), in batches."""
     queryset = queryset if queryset is not None else Document.objects.all()
-    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    ids = list(queryset.filter(INDEXED).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         yield from entries_for(ids[start : start + batch_size])
 
@@ -73,7 +80,7 @@ def entries_for(ids: Iterable[int]) -> list[IndexEntry]:
     """The entries of those of the documents ``ids`` that exist."""
     ids = list(ids)
     documents = (
-        Document.objects.filter(pk__in=ids)
+        Document.objects.filter(INDEXED, pk__in=ids)
         .select_related("department", "document_type")
         .prefetch_related("shared_with_users", "shared_with_groups")
     )

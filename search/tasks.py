@@ -46,7 +46,7 @@ def _queue_name() -> str:
 def index_document(document_id: int, revision: int) -> dict:
     backend = get_backend()
     entries = entries_for([document_id])
-    if not entries:  # the row is gone (documents are deleted logically; this is a repair)
+    if not entries:  # destroyed by its disposal decision, or the row is gone (a repair)
         deleted = backend.delete(document_id, revision)
         return {"document_id": document_id, "deleted": deleted}
     entry = entries[0]

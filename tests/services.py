@@ -37,6 +37,8 @@ SERVICES = {
     "opensearch": Service("opensearch", "KIROKU_OPENSEARCH_URL"),
     "s3": Service("s3", "KIROKU_S3_ENDPOINT"),
     "tesseract": Service("tesseract", None),
+    # SoftHSM2 token + certomancer's RFC 3161 TSA (scripts/services/signing.sh).
+    "signing": Service("signing", "KIROKU_TSA_URL"),
 }
 
 
@@ -67,6 +69,18 @@ def problem(name: str) -> str | None:
         return f"{name} is not configured ({service.env_var} is unset); {HOW_TO_START}"
     if not _tcp_reachable(url):
         return f"{name} at {url} is not reachable; {HOW_TO_START}"
+    if name == "signing":
+        return _signing_problem()
+    return None
+
+
+def _signing_problem() -> str | None:
+    module = os.environ.get("KIROKU_SIGNING_PKCS11_MODULE", "")
+    conf = os.environ.get("SOFTHSM2_CONF", "")
+    if not (module and os.path.exists(module) and conf and os.path.exists(conf)):
+        return f"signing: no PKCS#11 module / SoftHSM2 token configured; {HOW_TO_START}"
+    if shutil.which("pdfsig") is None or shutil.which("certutil") is None:
+        return "signing: pdfsig (poppler-utils) or certutil (libnss3-tools) missing"
     return None
 
 

@@ -20,6 +20,11 @@ const ApprovalsRules = lazy(() => import('./pages/approvals/RulesPage'));
 const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'));
 // The counterparty registry (dms/counterparties).
 const CounterpartiesPage = lazy(() => import('./pages/counterparties/CounterpartiesPage'));
+// Retention (records officers' screens): its own chunks too.
+const RetentionDashboard = lazy(() => import('./pages/retention/DashboardPage'));
+const RetentionRegister = lazy(() => import('./pages/retention/RegisterPage'));
+const RetentionFile = lazy(() => import('./pages/retention/FilePage'));
+const RetentionOfDocument = lazy(() => import('./pages/retention/DocumentPanel'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
 
@@ -67,6 +72,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { pathname } = useRouter();
   const documentMatch = matchPath('/documents/:id', pathname);
   const caseMatch = matchPath('/approvals/cases/:id', pathname);
+  const fileMatch = matchPath('/retention/files/:id', pathname);
+  const recordsOfficer = me.role === 'records_officer' || me.role === 'administrator';
   const approvalsWaiting = useApprovalCount(pathname);
   // After moving to another page, put keyboard and screen-reader focus at its start.
   const firstPath = useRef(pathname);
@@ -79,7 +86,14 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   if (pathname === '/' || pathname === '/search') page = <SearchPage />;
   else if (pathname === '/upload') page = <UploadPage />;
   else if (pathname === '/account') page = <AccountPage />;
-  else if (documentMatch) page = <DocumentPage id={documentMatch.id} key={documentMatch.id} />;
+  else if (documentMatch)
+    page = (
+      <>
+        <DocumentPage id={documentMatch.id} key={documentMatch.id} />
+        {/* The document's retention under it (issue #13), outside the document page's own code. */}
+        <RetentionOfDocument id={documentMatch.id} key={`rt-${documentMatch.id}`} />
+      </>
+    );
   else if (pathname === '/approvals' || pathname === '/approvals/') page = <ApprovalsInbox />;
   else if (pathname === '/approvals/new') page = <ApprovalsDraft />;
   else if (pathname === '/approvals/settings') page = <ApprovalsSettings />;
@@ -87,6 +101,9 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   else if (pathname === '/approvals/dashboard') page = <ApprovalsDashboard />;
   else if (caseMatch) page = <ApprovalsCase id={caseMatch.id} key={caseMatch.id} />;
   else if (pathname === '/counterparties') page = <CounterpartiesPage />;
+  else if (pathname === '/retention' || pathname === '/retention/') page = recordsOfficer ? <RetentionDashboard /> : <RetentionRegister />;
+  else if (pathname === '/retention/register') page = <RetentionRegister />;
+  else if (fileMatch) page = <RetentionFile id={fileMatch.id} key={fileMatch.id} />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';
   return (
@@ -123,6 +140,11 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
             <Link to="/counterparties" aria-current={pathname === '/counterparties' ? 'page' : undefined}>
               {t('nav.counterparties')}
             </Link>
+            {recordsOfficer && (
+              <Link to="/retention" aria-current={pathname.startsWith('/retention') ? 'page' : undefined} data-testid="nav-retention">
+                {t('nav.retention')}
+              </Link>
+            )}
           </nav>
           <div className="app-header__tools">
             <span className="user-name">{t('auth.signedInAs', { name: me.display_name || me.username })}</span>

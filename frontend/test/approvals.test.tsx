@@ -133,3 +133,21 @@ describe('absence form', () => {
     expect(localToIso('')).toBe('');
   });
 });
+
+describe('rules read-out', () => {
+  it('lists the bands and the routes of a rules file, and refuses what is not one', async () => {
+    const { summarizeRules } = await import('../src/pages/approvals/model');
+    const text = JSON.stringify({
+      delegation: [{ matter_type: 'contract', amount_from: null, amount_below: 1000000, level: 'section_chief' }],
+      templates: [
+        { code: 'std', name: '課長決裁', level: 'section_chief', section: null, steps: [{ kind: 'approval', relative_level: 'subsection_chief', optional: true }, { kind: 'decision', relative_level: 'section_chief' }] },
+      ],
+    });
+    expect(summarizeRules(text)).toEqual({
+      bands: [{ matterType: 'contract', from: null, below: 1000000, level: 'section_chief' }],
+      routes: [{ code: 'std', name: '課長決裁', level: 'section_chief', section: null, steps: ['approval:subsection_chief?', 'decision:section_chief'] }],
+    });
+    expect(summarizeRules('{ broken')).toBeNull();
+    expect(summarizeRules('3')).toBeNull();
+  });
+});

@@ -15,6 +15,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dms.errors import ApiError
+from dms.storage import get_object_store
 from retention.disposition import services
 from retention.disposition.models import Proposal, Tombstone
 from retention.disposition.serializers import (
@@ -107,9 +109,57 @@ class ReceiptView(_ProposalAction):
         return services.confirm_receipt(proposal, user=user)
 
 
+class PackageView(OfficerMixin, APIView):
+    """The transfer package (BagIt, tar.gz) of a transfer proposal, streamed from the store."""
+
+    @extend_schema(responses={200: OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        proposal = get_object_or_404(Proposal, pk=pk)
+        if not proposal.package_key:
+            raise ApiError(
+                "no_package",
+                "移管パッケージはまだありません。",
+                "The transfer package has not been built yet.",
+                404,
+            )
+        reader = get_object_store().open(proposal.package_key)
+
+        def chunks():
+            try:
+                while chunk := reader.read(1024 * 1024):
+                    yield chunk
+            finally:
+                reader.close()
+
+        response = StreamingHttpResponse(chunks(), content_type="application/gzip")
+        name = proposal.package_key.rsplit("/", 1)[-1]
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
 class TombstoneListView(OfficerMixin, generics.ListAPIView):
+    """廃棄・移管の記録. ``q`` finds a file by its title, ``document`` the file a destroyed
+    document belonged to (the document is no longer in the search index)."""
+
     serializer_class = TombstoneSerializer
-    queryset = Tombstone.objects.all()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="ファイル名の一部"),
+            OpenApiParameter("document", OpenApiTypes.INT, description="文書ID"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        queryset = Tombstone.objects.all()
+        if q := self.request.query_params.get("q", "").strip():
+            queryset = queryset.filter(register_row__title__icontains=q)
+        document = self.request.query_params.get("document", "")
+        if document.isdigit():
+            queryset = queryset.filter(record_file__documents__document_id=int(document))
+        return queryset
 
 
 REGISTER_PARAMETERS = [

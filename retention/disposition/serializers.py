@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from dms.accounts.models import Department
 from retention.disposition.models import Method, Proposal, ProposalItem, Tombstone
 from retention.models import RecordFile
 
@@ -48,6 +49,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "proposed_at",
             "decided_by",
             "decided_at",
+            "package_key",
             "received_at",
             "finished_at",
             "items",
@@ -60,6 +62,10 @@ class ProposalInputSerializer(serializers.Serializer):
     )
     method = serializers.ChoiceField(choices=Method.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # The section that drafts the decision case (default: the officer's own department).
+    section = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class TombstoneSerializer(serializers.ModelSerializer):

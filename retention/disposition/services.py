@@ -8,6 +8,7 @@ retention's own and is closed here.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import time
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ ACTIVE_STATES = [
 # Test-only: pause this many seconds after the first document is destroyed, so that a
 # test can kill the worker half-way (tests/retention_disposition/test_crash.py).
 PAUSE_ENV = "KIROKU_TEST_DISPOSITION_PAUSE"
+DISPOSAL_MATTER = "disposal"  # approvals/defaults/approval_rules.json
 
 
 def is_officer(user) -> bool:
@@ -151,8 +153,56 @@ def refusal(record_file: RecordFile, today: dt.date | None = None) -> ApiError |
 # --- proposals ------------------------------------------------------------------------------
 
 
-def propose(*, user, files: Iterable[RecordFile], method: str, reason: str = "") -> Proposal:
-    """A records officer proposes disposal (廃棄) or transfer (移管) of files, in a batch."""
+def disposal_matter():
+    """The approvals matter type ``disposal`` when its delegation rule is loaded
+    (``manage.py load_approval_rules``), else None: the two-person review decides."""
+    from approvals.models import DelegationRule, MatterType
+
+    matter = MatterType.objects.filter(code=DISPOSAL_MATTER).first()
+    if matter and DelegationRule.objects.filter(matter_type=matter).exists():
+        return matter
+    return None
+
+
+def _open_case(proposal: Proposal, files: list[RecordFile], *, user, section, matter) -> None:
+    """Draft and submit the decision case (廃棄決定, 専決 by the section chief as the
+    delegation table says); its body is the list of files as a PDF document."""
+    from approvals import services as approvals
+    from dms.documents import ingest
+    from retention.disposition import decision_pdf
+
+    if section is None:
+        section = user.departments.order_by("id").first()
+    if section is None:
+        raise ApiError(
+            "section_required",
+            "起案する課を指定してください。",
+            "Name the section that drafts the decision.",
+            400,
+        )
+    label = Method(proposal.method).label
+    title = f"行政文書ファイルの{label}について({len(files)}件)"
+    chosen = registered_files().filter(pk__in=[f.pk for f in files]).order_by("id")
+    pdf = decision_pdf.render(
+        title=title, method_label=label, rows=[row_of(f) for f in chosen], reason=proposal.reason
+    )
+    stored = ingest.store_original(io.BytesIO(pdf), filename=f"{title}.pdf")
+    body = lifecycle.create(stored, user=user, department=section, title=title)
+    case = approvals.draft(user=user, title=title, section=section, body=body, matter_type=matter)
+    approvals.submit(case, user=user)
+    proposal.case = case
+    proposal.save(update_fields=["case"])
+
+
+def propose(
+    *, user, files: Iterable[RecordFile], method: str, reason: str = "", section=None
+) -> Proposal:
+    """A records officer proposes disposal (廃棄) or transfer (移管) of files, in a batch.
+
+    With the approvals rules loaded, the proposal opens a decision case (matter type
+    ``disposal``) drafted in ``section`` (default: the officer's own) and submits it; the
+    job reads the case's state (:func:`decision_state`). Without them, another records
+    officer approves (:func:`approve`). All or nothing: a refusal creates neither."""
     require_officer(user)
     if method not in Method.values:
         raise ApiError("invalid_method", "措置が正しくありません。", "The method is invalid.")
@@ -181,6 +231,9 @@ def propose(*, user, files: Iterable[RecordFile], method: str, reason: str = "")
         ProposalItem.objects.bulk_create(
             ProposalItem(proposal=proposal, record_file=f) for f in files
         )
+        matter = disposal_matter()
+        if matter is not None:
+            _open_case(proposal, files, user=user, section=section, matter=matter)
     return proposal
 
 
@@ -339,8 +392,13 @@ def execute(proposal_id: int, today: dt.date | None = None) -> Proposal:
     if proposal.method == Method.DESTROY:
         proposal.state, proposal.finished_at = ProposalState.DONE, timezone.now()
     else:
+        from retention.disposition import transfer
+
+        # Built again from scratch by a retry: the bag has no partial state to resume.
+        pending = proposal.items.filter(state=ItemState.PENDING).select_related("record_file")
+        proposal.package_key = transfer.build(proposal, [i.record_file for i in pending])
         proposal.state = ProposalState.AWAITING_RECEIPT
-    proposal.save(update_fields=["state", "finished_at"])
+    proposal.save(update_fields=["state", "finished_at", "package_key"])
     return proposal
 
 

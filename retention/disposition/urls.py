@@ -12,6 +12,7 @@ urlpatterns = [
     path("proposals/<int:pk>/approve/", api.ApproveView.as_view(), name="disposition-approve"),
     path("proposals/<int:pk>/execute/", api.ExecuteView.as_view(), name="disposition-execute"),
     path("proposals/<int:pk>/receipt/", api.ReceiptView.as_view(), name="disposition-receipt"),
+    path("proposals/<int:pk>/package/", api.PackageView.as_view(), name="disposition-package"),
     path("tombstones/", api.TombstoneListView.as_view(), name="disposition-tombstones"),
     path(
         "register.csv", api.RegisterExportView.as_view(kind="csv"), name="disposition-register-csv"

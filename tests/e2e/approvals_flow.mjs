@@ -172,6 +172,16 @@ await step('the 部長 finds it in 後閲待ち and does the 後閲', async () =
   await page.locator('button[data-tab="post_review"] .ap-count').filter({ hasText: /^0$/ }).waitFor({ timeout: 15000 });
 });
 
+await step('the approvals pages follow the language switch (English and back)', async () => {
+  await page.goto(`${base}/approvals`);
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await page.getByRole('tab', { name: /To approve/ }).waitFor({ timeout: 15000 });
+  await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+  await shot('04-inbox-english', false);
+  await page.getByRole('button', { name: '日本語に切り替える' }).click();
+  await page.getByRole('tab', { name: /承認待ち/ }).waitFor({ timeout: 15000 });
+});
+
 await step('the decided case renders (screenshot); with signing: the stamped decision PDF and an all-green signature panel', async () => {
   await page.goto(`${base}/approvals/cases/${caseId}`);
   await page.locator('.case-page').waitFor();
@@ -179,7 +189,7 @@ await step('the decided case renders (screenshot); with signing: the stamped dec
   await source.waitFor({ timeout: 15000 });
   await page.locator('.pdf-page canvas').first().waitFor({ timeout: 60000 });
   await page.waitForTimeout(1500);
-  await shot('04-decided-case');
+  await shot('05-decided-case');
   const panel = page.getByTestId('verification');
   await panel.locator('.spinner').waitFor({ state: 'detached', timeout: 30000 });
   if (!config.signing) {
@@ -198,7 +208,7 @@ await step('a person of another department gets 404 for the case (page and API)'
   await page.getByTestId('case-error').waitFor({ timeout: 15000 });
   const status = await page.evaluate(async (id) => (await fetch(`/api/approvals/cases/${id}/`)).status, caseId);
   expect(status === 404, `the API answered ${status}`);
-  await shot('05-other-department');
+  await shot('06-other-department');
 });
 
 await step('no script errors', async () => {

@@ -68,7 +68,7 @@ def test_a_whole_approval_case_in_a_real_browser(tmp_path):
     report = "\n".join(lines)
     print(report)
     failed = [s["step"] for s in steps if not s["ok"]]
-    if result.returncode != 0 or failed or len(steps) < 9:
+    if result.returncode != 0 or failed or len(steps) < 11:
         server_log, worker_log = (_tail(logs / name) for name in ("server.log", "worker.log"))
         raise AssertionError(
             f"approvals flow failed ({len(failed)} of {len(steps)} steps): {', '.join(failed)}\n"

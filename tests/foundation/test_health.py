@@ -76,6 +76,7 @@ def test_health_and_check_services_list_the_same_probes_in_the_same_order():
     # search and its further engines as the search app registers them
     expected = ["database", "object_store", "job_queue", "tesseract", "search"]
     expected += list(engine_probes())
+    expected += ["signing"]  # approvals.signing, registered after search
 
     body = APIClient().get("/api/health/").json()
     output = io.StringIO()

@@ -110,6 +110,10 @@ def test_refusals_through_the_api(org, clients, docs):
         format="json",
     )
     assert other_class.status_code == 409 and other_class.json()["error"] == "other_class"
+    # The refusal names the document it stopped at, in both languages.
+    body = other_class.json()
+    assert (body["document_id"], body["position"]) == (docs[0].pk, 1)
+    assert f"ID {docs[0].pk}" in body["message"] and f"Document {docs[0].pk}" in body["message_en"]
     # All or nothing: the first document was not classified either.
     assert officer.get(f"/api/retention/documents/{docs[1].pk}/").status_code == 404
     assert (

@@ -170,3 +170,21 @@ def test_custody_transfer_keeps_history_and_bumps_revisions(org, two):
         assert Document.objects.get(pk=document.pk).revision > before[document.pk]
     assert list(services.visible_files(org["tanaka"])) == []
     assert list(services.visible_files(org["suzuki"])) == [record_file]
+
+
+def test_bulk_classification_is_all_or_nothing_and_names_the_failing_document(org, two):
+    five = make_file(org)
+    ten = make_file(org, code="10y", fiscal_year=2025)
+    third = make_document(org["tanaka"], org["bunsho"], "契約書3")
+    services.classify(two[1], record_file=ten, user=org["records"])
+    with pytest.raises(ApiError) as refused:
+        services.classify_many([two[0], two[1], third], record_file=five, user=org["records"])
+    error = refused.value
+    assert (error.code, error.status_code) == ("other_class", 409)
+    assert (error.extra["document_id"], error.extra["position"]) == (two[1].pk, 1)
+    assert "契約書2" in error.message and f"Document {two[1].pk}" in error.message_en
+    # Neither the document before the faulty one nor the one after was classified.
+    assert not DocumentRetention.objects.filter(document__in=[two[0], third]).exists()
+    assert DocumentRetention.objects.get(document=two[1]).record_file == ten
+    two[0].refresh_from_db()
+    assert two[0].retain_until is None

@@ -61,6 +61,10 @@ def test_queue_propose_approve_execute_through_the_api(store, org, clients, offi
     tombstones = clients["records"].get(BASE + "tombstones/").json()["results"]
     assert [t["record_file"] for t in tombstones] == [expired.pk]
     assert Tombstone.objects.get().register_row["medium"] == "紙"
+    # A destruction has no transfer package; staff cannot ask for one either.
+    missing = clients["records"].get(f"{BASE}proposals/{pk}/package/")
+    assert (missing.status_code, missing.json()["error"]) == (404, "no_package")
+    assert clients["tanaka"].get(f"{BASE}proposals/{pk}/package/").status_code == 403
 
 
 def django_capture_on_commit():

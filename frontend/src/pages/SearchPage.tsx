@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { departmentName, useLang, useSession } from '../context';
 import { errorMessage, getRecentDocuments, search, type DocumentSummary, type SearchResponse } from '../lib/api';
 import { formatDate, formatFiscalYear, formatYen, parseAmount } from '../lib/format';
@@ -7,6 +7,9 @@ import { Link, useRouter } from '../router';
 import { rememberSearch } from '../lib/lastSearch';
 import { SearchBox } from '../components/SearchBox';
 import { ErrorMessage, Fragment, Spinner, StatusBadge } from '../components/ui';
+
+// Records officers' bulk action (issue #13): put results into a file; its own chunk.
+const BulkClassify = lazy(() => import('./retention/BulkClassify'));
 
 type Load =
   | { kind: 'idle' }
@@ -127,7 +130,7 @@ export function SearchPage() {
 
 function ResultList({ data, q, stale }: { data: SearchResponse; q: string; stale: boolean }) {
   const { t, lang } = useLang();
-  const { documentTypes, departments } = useSession();
+  const { documentTypes, departments, me } = useSession();
   // Time from the API's answer to the results being in the document (printed by the e2e test).
   useLayoutEffect(() => {
     if (stale || performance.getEntriesByName('kiroku:search:response').length === 0) return;
@@ -142,6 +145,8 @@ function ResultList({ data, q, stale }: { data: SearchResponse; q: string; stale
   if (!data.results.length) return null;
   const start = ((data.page ?? 1) - 1) * (data.page_size ?? PAGE_SIZE);
   return (
+    <>
+    {(me.role === 'records_officer' || me.role === 'administrator') && <Suspense fallback={null}><BulkClassify hits={data.results} /></Suspense>}
     <ol className={stale ? 'result-list is-stale' : 'result-list'} start={start + 1}>
       {data.results.map((hit) => (
         <li key={hit.id} className="result">
@@ -209,6 +214,7 @@ function ResultList({ data, q, stale }: { data: SearchResponse; q: string; stale
         </li>
       ))}
     </ol>
+    </>
   );
 }
 

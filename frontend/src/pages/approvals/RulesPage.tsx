@@ -3,12 +3,14 @@
  * approvals/rules_file.py), exported, edited and imported as a whole, plus a read-out of
  * the bands and templates so an administrator sees what is in force.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useSession } from '../../context';
 import { errorMessage } from '../../lib/api';
 import { ErrorMessage } from '../../components/ui';
 import { getRules, importRules } from './client';
 import { useAp } from './i18n';
+import { summarizeRules } from './model';
+import { formatYen } from '../../lib/format';
 import { ApprovalsNav } from './Nav';
 
 export default function RulesPage() {
@@ -19,6 +21,7 @@ export default function RulesPage() {
   const [failure, setFailure] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
+  const summary = useMemo(() => summarizeRules(text), [text]);
 
   const load = () => getRules().then((rules) => setText(JSON.stringify(rules, null, 2)), setFailure);
   useEffect(() => {
@@ -66,6 +69,44 @@ export default function RulesPage() {
         </p>
       )}
       {failure !== null && <ErrorMessage>{errorMessage(failure, lang)}</ErrorMessage>}
+      {summary && (
+        <div className="ap-dash">
+          <section className="panel">
+            <h2 className="panel__title">{t('ap.bands')}</h2>
+            <table className="ap-table" data-testid="rules-bands">
+              <thead>
+                <tr>
+                  <th>{t('ap.matterType')}</th>
+                  <th className="amount">{t('ap.amountFrom')}</th>
+                  <th className="amount">{t('ap.amountBelow')}</th>
+                  <th>{t('ap.level')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {summary.bands.map((b, i) => (
+                  <tr key={i}>
+                    <td>{b.matterType}</td>
+                    <td className="amount">{b.from === null ? '' : formatYen(b.from)}</td>
+                    <td className="amount">{b.below === null ? '' : formatYen(b.below)}</td>
+                    <td>{b.level}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="panel">
+            <h2 className="panel__title">{t('ap.templates')}</h2>
+            <ul className="ap-list small" data-testid="rules-routes">
+              {summary.routes.map((r) => (
+                <li key={r.code}>
+                  <strong>{r.name}</strong> ({r.level}
+                  {r.section ? ` · ${r.section}` : ''}): {r.steps.join(' → ')}
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      )}
       <textarea className="ap-rules" value={text} onChange={(e) => setText(e.target.value)} rows={24} readOnly={!admin} spellCheck={false} aria-label={t('ap.rules')} />
       <div className="button-row">
         <button type="button" className="button" onClick={download}>

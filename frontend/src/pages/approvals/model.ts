@@ -74,3 +74,38 @@ export function hours(seconds: number | null | undefined): number | null {
 export function allGreen(signatures: { intact?: boolean; valid?: boolean }[], pending: unknown[] = []): boolean {
   return signatures.length > 0 && pending.length === 0 && signatures.every((s) => s.intact !== false && s.valid !== false);
 }
+
+/** The rules file (approvals/rules_file.py) read out for people: bands and routes, or null. */
+export interface RulesSummary {
+  bands: { matterType: string; from: number | null; below: number | null; level: string }[];
+  routes: { code: string; name: string; level: string; section: string | null; steps: string[] }[];
+}
+
+export function summarizeRules(text: string): RulesSummary | null {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!data || typeof data !== 'object') return null;
+  const d = data as { delegation?: Record<string, unknown>[]; templates?: Record<string, unknown>[] };
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const bands = (d.delegation ?? []).map((b) => ({
+    matterType: String(b.matter_type ?? ''),
+    from: num(b.amount_from),
+    below: num(b.amount_below),
+    level: String(b.level ?? b.decision_level ?? ''),
+  }));
+  const routes = (d.templates ?? []).map((t) => ({
+    code: String(t.code ?? ''),
+    name: String(t.name ?? ''),
+    level: String(t.level ?? t.decision_level ?? ''),
+    section: typeof t.section === 'string' ? t.section : null,
+    steps: ((t.steps as Record<string, unknown>[] | undefined) ?? []).map((s) => {
+      const who = s.relative_level ?? s.post ?? s.user ?? s.section ?? '';
+      return `${String(s.kind ?? '')}:${String(who)}${s.optional ? '?' : ''}`;
+    }),
+  }));
+  return { bands, routes };
+}
