@@ -131,3 +131,31 @@ describe('counterparties page', () => {
     view.unmount();
   });
 });
+
+describe('document type correction', () => {
+  it('offers the configured types by name and sends the chosen code', async () => {
+    const calls: unknown[] = [];
+    const names: Record<string, string> = { invoice: '請求書', contract: '契約書' };
+    const view = mount(
+      createElement(ExtractedList, {
+        values: [value({ field: 'document_type', value: null, source: 'none', read_as: '', line: null })],
+        editable: true,
+        typeName: (code: string) => names[code] ?? code,
+        typeCodes: ['invoice', 'contract'],
+        onConfirm: async () => 0,
+        onCorrect: async (field, v) => calls.push([field, v]),
+      }),
+    );
+    act(() => (view.container.querySelector('button') as HTMLButtonElement).click());
+    const select = view.container.querySelector('select') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['', '請求書', '契約書']);
+    act(() => {
+      select.value = 'contract';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    act(() => (view.container.querySelector('form') as HTMLFormElement).requestSubmit());
+    await settle();
+    expect(calls).toEqual([['document_type', 'contract']]);
+    view.unmount();
+  });
+});

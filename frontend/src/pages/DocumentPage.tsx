@@ -266,7 +266,8 @@ function ExtractedValues({ doc, onChanged }: { doc: DocumentDetail; onChanged: (
     return type ? (lang === 'en' && type.name_en ? type.name_en : type.name) : code;
   };
   const editable = mayChange(me, departments, doc.department, doc.frozen);
-  return <ExtractedPanel documentId={doc.id} editable={editable} typeName={typeName} onChanged={onChanged} />;
+  const typeCodes = documentTypes.map((d) => d.code);
+  return <ExtractedPanel documentId={doc.id} editable={editable} typeName={typeName} typeCodes={typeCodes} onChanged={onChanged} />;
 }
 
 function MetadataPanel({ doc, onSaved }: { doc: DocumentDetail; onSaved: (doc: DocumentDetail) => void }) {

@@ -41,12 +41,14 @@ export function ExtractedList({
   values,
   editable,
   typeName,
+  typeCodes = [],
   onConfirm,
   onCorrect,
 }: {
   values: ExtractedValue[];
   editable: boolean;
   typeName?: (code: string) => string;
+  typeCodes?: string[];
   onConfirm: (field: Field) => Promise<unknown>;
   onCorrect: (field: Field, value: string | number | null) => Promise<unknown>;
 }) {
@@ -72,12 +74,23 @@ export function ExtractedList({
           <dd>
             {editing === row.field ? (
               <form onSubmit={submit(row.field)} className="cp-inline">
-                <input
-                  aria-label={t(`cp.field.${row.field}` as CpKey)}
-                  type={row.field === 'document_date' ? 'date' : 'text'}
-                  value={text}
-                  onChange={(e) => setText(e.target.value)}
-                />
+                {row.field === 'document_type' && typeCodes.length > 0 ? (
+                  <select aria-label={t('cp.field.document_type')} value={text} onChange={(e) => setText(e.target.value)}>
+                    <option value="" />
+                    {typeCodes.map((code) => (
+                      <option key={code} value={code}>
+                        {typeName ? typeName(code) : code}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  <input
+                    aria-label={t(`cp.field.${row.field}` as CpKey)}
+                    type={row.field === 'document_date' ? 'date' : 'text'}
+                    value={text}
+                    onChange={(e) => setText(e.target.value)}
+                  />
+                )}
                 <button type="submit" className="button button--small button--primary">
                   {t('cp.save')}
                 </button>
@@ -137,11 +150,13 @@ export default function ExtractedPanel({
   documentId,
   editable,
   typeName,
+  typeCodes,
   onChanged,
 }: {
   documentId: number;
   editable: boolean;
   typeName?: (code: string) => string;
+  typeCodes?: string[];
   onChanged: () => void;
 }) {
   const { t, lang } = useCp();
@@ -173,6 +188,7 @@ export default function ExtractedPanel({
           values={values}
           editable={editable}
           typeName={typeName}
+          typeCodes={typeCodes}
           onConfirm={(field) => confirmValue(documentId, field).then(replace)}
           onCorrect={(field, value) => correctValue(documentId, field, value).then(replace)}
         />
