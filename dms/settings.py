@@ -397,3 +397,13 @@ KIROKU_SIGNING = {
     "ORGANIZATION": env("KIROKU_SIGNING_ORGANIZATION", "Kiroku"),
     "CERT_DAYS": env_int("KIROKU_SIGNING_CERT_DAYS", 5 * 366),
 }
+
+# --- Extraction: counterparty registry and learning from corrections (issue #14) ---------
+INSTALLED_APPS += ["dms.counterparties"]
+# The city's own name: with the department tree, never taken as a document's counterparty.
+KIROKU_CITY_NAME = env("KIROKU_CITY_NAME", "湊川市")
+# Two choice sets share the field name "source" (a document's and an extracted value's).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
+    "DocumentSourceEnum": "dms.documents.models.Source",
+    "ExtractedValueSourceEnum": "dms.counterparties.models.Source",
+}

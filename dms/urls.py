@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/retention/disposition/", include("retention.disposition.urls")),
     path("api/retention/", include("retention.urls")),
     path("api/", include("search.urls")),
+    path("api/", include("dms.counterparties.urls")),
     path("api/", include("dms.documents.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script for the CSP.

@@ -31,9 +31,11 @@ from dms.storage import ObjectNotFound, ObjectStoreError, get_object_store
 
 logger = logging.getLogger(__name__)
 
-# Fields whose value describes the content (電子帳簿保存法 metadata): a person's value is
-# never overwritten by extraction.
-PERSON_SET_FIELDS = frozenset({"document_date", "amount", "counterparty"})
+# Fields whose value describes the content (電子帳簿保存法 metadata), the title and the
+# creation/receipt date (its 年度): a person's value is never overwritten by extraction.
+PERSON_SET_FIELDS = frozenset(
+    {"document_date", "amount", "counterparty", "title", "created_on", "document_type"}
+)
 
 
 class LifecycleError(ApiError):
@@ -157,7 +159,12 @@ def create(
             source=source,
             status=Status.QUEUED,
             document_date=document_date,
-            metadata_set_by_person=["document_date"] if document_date else [],
+            # 年度 follows the document's own date when known, not the upload's
+            **({"created_on": document_date} if document_date else {}),
+            # a typed title is the person's; the file name is only a placeholder
+            metadata_set_by_person=(["document_date"] if document_date else [])
+            + (["title"] if title else [])
+            + (["document_type"] if document_type else []),
             revision=1,
         )
         version = Version.objects.create(
@@ -230,6 +237,9 @@ def change_metadata(document: Document, changes: dict, *, user, request=None) ->
         locked = _locked(document)
         for field, value in changes.items():
             setattr(locked, field, value)
+        follows = "created_on" not in changes and "created_on" not in locked.metadata_set_by_person
+        if changes.get("document_date") and follows:
+            locked.created_on = changes["document_date"]  # 年度 = the document's own date's
         locked.metadata_set_by_person = sorted(
             set(locked.metadata_set_by_person) | (PERSON_SET_FIELDS & set(changes))
         )

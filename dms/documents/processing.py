@@ -95,13 +95,14 @@ def _partial_failure(extraction: ocr.Extraction) -> str:
     return f"一部のページを読み取れませんでした (pages not read): {pages} — {_reasons(extraction)}"
 
 
-def _extracted_values(extraction: ocr.Extraction) -> dict:
-    """The document fields extraction proposes (None: nothing found)."""
+def _extracted_values(document, extraction: ocr.Extraction) -> dict:
+    """The document fields extraction proposes (None: nothing found): date, amount,
+    counterparty, title and type read with the registry and the city's own names."""
+    from dms.counterparties.services import extract_fields
+
     found = extraction.metadata
     return {
-        "document_date": found.document_date,
-        "amount": found.amount,
-        "counterparty": found.counterparty,
+        **extract_fields(document, extraction.text),
         "document_number": found.document_numbers[0][:100] if found.document_numbers else None,
         "contains_personal_number": found.contains_individual_number or None,
     }
@@ -158,7 +159,7 @@ def process(version_id: int) -> dict:
             "pages": _page_summary(extraction),
             "processed_at": timezone.now(),
         },
-        extracted=_extracted_values(extraction),
+        extracted=_extracted_values(version.document, extraction),
         error=_partial_failure(extraction),
     )
     return {"page_count": extraction.page_count, "metadata_filled": changed}

@@ -18,6 +18,8 @@ const ApprovalsCase = lazy(() => import('./pages/approvals/CasePage'));
 const ApprovalsSettings = lazy(() => import('./pages/approvals/SettingsPage'));
 const ApprovalsRules = lazy(() => import('./pages/approvals/RulesPage'));
 const ApprovalsDashboard = lazy(() => import('./pages/approvals/DashboardPage'));
+// The counterparty registry (dms/counterparties).
+const CounterpartiesPage = lazy(() => import('./pages/counterparties/CounterpartiesPage'));
 // Retention (records officers' screens): its own chunks too.
 const RetentionDashboard = lazy(() => import('./pages/retention/DashboardPage'));
 const RetentionRegister = lazy(() => import('./pages/retention/RegisterPage'));
@@ -98,6 +100,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   else if (pathname === '/approvals/rules') page = <ApprovalsRules />;
   else if (pathname === '/approvals/dashboard') page = <ApprovalsDashboard />;
   else if (caseMatch) page = <ApprovalsCase id={caseMatch.id} key={caseMatch.id} />;
+  else if (pathname === '/counterparties') page = <CounterpartiesPage />;
   else if (pathname === '/retention' || pathname === '/retention/') page = recordsOfficer ? <RetentionDashboard /> : <RetentionRegister />;
   else if (pathname === '/retention/register') page = <RetentionRegister />;
   else if (fileMatch) page = <RetentionFile id={fileMatch.id} key={fileMatch.id} />;
@@ -133,6 +136,9 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
                   {approvalsWaiting}
                 </span>
               )}
+            </Link>
+            <Link to="/counterparties" aria-current={pathname === '/counterparties' ? 'page' : undefined}>
+              {t('nav.counterparties')}
             </Link>
             {recordsOfficer && (
               <Link to="/retention" aria-current={pathname.startsWith('/retention') ? 'page' : undefined} data-testid="nav-retention">

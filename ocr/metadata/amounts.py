@@ -51,6 +51,11 @@ _YEN_SIGN_AMOUNT = re.compile(
 # 金 opens a formal amount only at the start of a phrase (金壱萬円也, 請求金額 金1,000円), not
 # inside a word (料金, 補助金): the negated class also matches at the start of the text.
 _KIN = r"(?<![^\s:、。(「額計])(?P<kin>金 *)"
+# The same misreading before 円 (金3.276,900円, 5.060.000円) on scanned forms and contracts:
+# only whole 3-digit groups, and only without a unit (1.5万円 is not read this way).
+_OCR_GROUPED_YEN = re.compile(
+    rf"(?:{_KIN}|{_NOT_AFTER})(?P<number>{_OCR_GROUPED}) *円(?P<nari>也)?"
+)
 _YEN_SUFFIX_AMOUNT = re.compile(
     rf"(?:{_KIN}|{_NOT_AFTER})(?P<number>{_MIXED_NUMBER}) *(?P<unit>百万|千|万|億)? *円"
     r"(?P<nari>也)?"
@@ -62,7 +67,7 @@ _LABEL = (
 _PLAIN_END = rf"{_NOT_BEFORE}(?![{JAPANESE_CHARS}%])"
 _LABELLED_PLAIN_AMOUNT = re.compile(
     rf"(?:{_LABEL})[^0-9\n]{{0,6}}?(?<![0-9A-Za-z.,\-/△▲])"
-    rf"(?P<number>(?!0)(?:{_COMMA_GROUPED}|[0-9]{{3,}})){_PLAIN_END}"
+    rf"(?P<number>(?!0)(?:{_OCR_GROUPED}|[0-9]{{3,}})){_PLAIN_END}"
 )
 _CAPTIONED_PLAIN_AMOUNT = re.compile(
     rf"(?<![0-9A-Za-z.,\-/△▲¥\\〒])(?P<number>{_COMMA_GROUPED}){_PLAIN_END}"
@@ -81,6 +86,7 @@ _WEAK_LABEL = re.compile("小計|税抜|本体")
 # The tax line of an invoice, a unit price or a discount is not the transaction amount.
 _NOT_THE_TOTAL = re.compile("消費税(?!込)|税額|内税|うち|単価|値引|割引|@")
 
+_DOT_NOTE = ("OCR: '.' read as a thousands separator",)
 _BASE_CONFIDENCE = {"formal": 0.75, "yen_sign": 0.6, "yen_suffix": 0.55, "plain": 0.35}
 
 
@@ -123,12 +129,17 @@ def find_amounts(text: str) -> list[Candidate[int]]:
         return number.replace(" ", "")
 
     # Most specific forms first: a span taken by one form is not read again by another.
+    for match in _OCR_GROUPED_YEN.finditer(text):
+        number = digits(match["number"])
+        if "." in number:
+            kind = "formal" if match["kin"] else "yen_suffix"
+            add(parse_japanese_number(number.replace(".", ",")), match.span(), kind, _DOT_NOTE)
     for match in _YEN_SUFFIX_AMOUNT.finditer(text):
         number = digits(match["number"]) + (match["unit"] or "")
         add(parse_japanese_number(number), match.span(), "formal" if match["kin"] else "yen_suffix")
     for match in _YEN_SIGN_AMOUNT.finditer(text):
         number = digits(match["number"])
-        notes = ("OCR: '.' read as a thousands separator",) if "." in number else ()
+        notes = _DOT_NOTE if "." in number else ()
         add(parse_japanese_number(number.replace(".", ",")), match.span(), "yen_sign", notes)
     for pattern in (_LABELLED_PLAIN_AMOUNT, _CAPTIONED_PLAIN_AMOUNT):
         for match in pattern.finditer(text):
@@ -136,11 +147,13 @@ def find_amounts(text: str) -> list[Candidate[int]]:
             multiplier = _caption_multiplier(captions, span[0])
             if multiplier is None and pattern is _CAPTIONED_PLAIN_AMOUNT:
                 continue  # a bare comma-grouped number is money only under a caption
-            value = parse_japanese_number(digits(match["number"]))
+            number = digits(match["number"])
+            notes = _DOT_NOTE if "." in number else ()
+            value = parse_japanese_number(number.replace(".", ","))
             if value is not None and multiplier is not None:
-                add(value * multiplier, span, "plain", (f"unit caption: ×{multiplier:,}",))
+                add(value * multiplier, span, "plain", (*notes, f"unit caption: ×{multiplier:,}"))
             else:
-                add(value, span, "plain")
+                add(value, span, "plain", notes)
     return sorted(found, key=lambda candidate: candidate.span)
 
 

@@ -162,3 +162,26 @@ def test_a_full_stop_misread_for_a_comma_after_a_yen_sign(ocr_text, expected):
 def test_a_decimal_without_a_yen_sign_is_still_not_money():
     assert find_amounts("比率 1.234,5") == []
     assert find_amounts("¥3.5") == []  # not 3-digit groups: no reading at all
+
+
+@pytest.mark.parametrize(
+    ("ocr_text", "expected"),
+    [
+        # read by Tesseract from the scan-degraded documents of benchmarks/metadata_corpus.py
+        ("金3.276,900円了", 3_276_900),
+        ("契約金額6.017,000円(税込)", 6_017_000),
+        ("契約予定金額金5.060.000円", 5_060_000),
+        ("合計3.276,900", 3_276_900),
+        ("(単位:千円)\n合計100.448", 100_448_000),
+    ],
+)
+def test_a_full_stop_misread_for_a_comma_before_yen_or_after_a_total_label(ocr_text, expected):
+    (found,) = find_amounts(ocr_text)
+    assert found.value == expected
+    assert any("OCR" in note for note in found.notes)
+
+
+def test_decimals_with_a_unit_or_short_groups_are_not_read_as_grouped():
+    assert find_amounts("1.5万円") == []
+    assert find_amounts("単価3.5円") == []
+    assert find_amounts("2024.04.01") == []

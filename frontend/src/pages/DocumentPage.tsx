@@ -25,6 +25,8 @@ import { ErrorMessage, Spinner, StatusBadge } from '../components/ui';
 import type { PdfHit } from '../components/PdfViewer';
 
 const PdfViewer = lazy(() => import('../components/PdfViewer'));
+// Extracted values with their sources and confirm/correct (dms/counterparties): its own chunk.
+const ExtractedPanel = lazy(() => import('./counterparties/ExtractedPanel'));
 
 type Load<T> = { kind: 'loading' } | { kind: 'error'; error: unknown } | { kind: 'done'; data: T };
 
@@ -134,6 +136,11 @@ export default function DocumentPage({ id }: { id: string }) {
             <HitList terms={terms} hits={hits} active={activeHit} onSelect={setActiveHit} />
           )}
           <MetadataPanel doc={data} onSaved={(next) => setDoc({ kind: 'done', data: next })} />
+          {data.status === 'ready' && (
+            <Suspense fallback={null}>
+              <ExtractedValues doc={data} onChanged={() => getDocument(id).then((next) => setDoc({ kind: 'done', data: next }), () => undefined)} />
+            </Suspense>
+          )}
           <section className="panel" aria-labelledby="downloads-heading">
             <h2 id="downloads-heading" className="panel__title">
               {t('doc.downloads')}
@@ -249,6 +256,18 @@ function highlightContext(context: string, term: string) {
       {context.slice(at + term.length)}
     </>
   );
+}
+
+function ExtractedValues({ doc, onChanged }: { doc: DocumentDetail; onChanged: () => void }) {
+  const { lang } = useLang();
+  const { me, departments, documentTypes } = useSession();
+  const typeName = (code: string) => {
+    const type = documentTypes.find((d) => d.code === code);
+    return type ? (lang === 'en' && type.name_en ? type.name_en : type.name) : code;
+  };
+  const editable = mayChange(me, departments, doc.department, doc.frozen);
+  const typeCodes = documentTypes.map((d) => d.code);
+  return <ExtractedPanel documentId={doc.id} editable={editable} typeName={typeName} typeCodes={typeCodes} onChanged={onChanged} />;
 }
 
 function MetadataPanel({ doc, onSaved }: { doc: DocumentDetail; onSaved: (doc: DocumentDetail) => void }) {
