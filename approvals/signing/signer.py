@@ -91,17 +91,16 @@ def sign_pdf(
 
 
 def _has_vri(reader: PdfFileReader, embedded) -> bool:
-    import hashlib
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
 
     if "/DSS" not in reader.root:
         return False
     dss = reader.root["/DSS"]  # indexing resolves indirect references
     if "/VRI" not in dss:
         return False
-    vri = dss["/VRI"]
-    contents = embedded.sig_object["/Contents"]
-    key = "/" + hashlib.sha1(bytes(contents)).hexdigest().upper()
-    return key in vri
+    # The identifier pyHanko's add_validation_info gives the signature's VRI entry.
+    contents = embedded.pkcs7_content.hex().encode("ascii")
+    return DocumentSecurityStore.sig_content_identifier(contents) in dss["/VRI"]
 
 
 def add_document_timestamp(
