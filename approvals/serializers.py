@@ -316,7 +316,12 @@ class NoteSerializer(serializers.Serializer):
 
 class NoteInputSerializer(serializers.Serializer):
     # The length rule (1–200) is the service's, with its Japanese and English message.
-    text = serializers.CharField(allow_blank=True, max_length=4000, help_text="備考(1〜200字)")
+    text = serializers.CharField(
+        allow_blank=True,
+        max_length=4000,
+        validators=[validation.plain_text],
+        help_text="備考(1〜200字)",
+    )
 
 
 class CaseDetailSerializer(CaseListSerializer):

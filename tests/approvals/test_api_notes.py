@@ -76,6 +76,8 @@ def test_refusals(city, clients, decided):
     refused(note(clients["outsider"], decided.pk, "文書番号"), 404, "not_found")
     refused(note(clients["drafter"], decided.pk, " "), 400, "note_required")
     refused(note(clients["drafter"], decided.pk, "あ" * 201), 400, "note_too_long")
+    bad = note(clients["drafter"], decided.pk, "文書\x07番号")  # a control character
+    assert bad.status_code == 400 and "text" in str(bad.json()), bad.content
     assert note(clients["drafter"], decided.pk, "あ" * 200).status_code == 201
     assert AuditEntry.objects.filter(
         action="note", target_id=str(early.pk), outcome=Outcome.REFUSED
