@@ -63,6 +63,7 @@ class Abilities:
     can_edit_route: bool = False  # add or remove steps, mark 後閲
     can_attach: bool = False
     can_comment: bool = True  # everyone who sees the case
+    can_note: bool = False  # 備考 after the decision (services.add_cover_note)
     return_targets: list[int] = field(default_factory=list)  # earlier step positions
 
 
@@ -166,6 +167,8 @@ def abilities(case: Case, user, now: dt.datetime | None = None) -> Abilities:
             result.actions.append("pull-up")
         if is_drafter and _may_recall(case, open_step):
             result.actions.append("recall")
+    if case.state == CaseState.DECIDED:
+        result.can_note = services.may_note(case, user)
     if _post_review_due(case, user):
         result.actions.append("post-review")
     result.actions.sort(key=ACTIONS.index)

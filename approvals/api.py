@@ -59,6 +59,7 @@ from approvals.serializers import (
     InboxItemSerializer,
     InboxSerializer,
     MatterTypeSerializer,
+    NoteInputSerializer,
     NotificationsSerializer,
     PersonSerializer,
     PostReviewMarkSerializer,
@@ -441,6 +442,31 @@ class CaseViewSet(
             event = CaseEvent.objects.get(pk=result.result["event"])
             written = written.filter(created_at=event.created_at)
         return Response(CommentSerializer(written.first()).data, status=201)
+
+    @extend_schema(
+        request=NoteInputSerializer,
+        responses={201: CaseDetailSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        summary="決裁後の備考(文書番号など)を鑑に記入",
+    )
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        """備考 after the decision (e.g. the notice number 文書番号): recorded with who and
+        when, and, with signing on, signed into the next 備考 line of the cover sheet as a
+        new revision. Refused before the decision (409), when every line is used (409),
+        for anyone but the drafting section, the decider, records officers and
+        administrators (403), and for anyone who cannot see the case (404)."""
+        case = self._case()
+        given = NoteInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.add_cover_note(
+            case,
+            request.user,
+            given.validated_data["text"],
+            idempotency_key(request),
+            request=request,
+        )
+        return self._answer(case, status.HTTP_201_CREATED)
 
     # --- the actions ------------------------------------------------------------------------
     @extend_schema(

@@ -101,6 +101,7 @@ EVENT_LABELS = {
     "withdraw": ("取下げ", "Withdrawn"),
     "acknowledge": ("供覧", "Acknowledged"),
     "comment": ("コメント", "Comment"),
+    "note": ("備考", "Note"),
 }
 SIGNATURE_STATE_LABELS = {
     "": ("", ""),

@@ -287,6 +287,7 @@ class AllowedSerializer(serializers.Serializer):
     can_edit_route = serializers.BooleanField()
     can_attach = serializers.BooleanField()
     can_comment = serializers.BooleanField()
+    can_note = serializers.BooleanField(help_text="決裁後の備考(文書番号など)を記入できる")
     return_targets = serializers.ListField(
         child=serializers.IntegerField(), help_text="差戻し先にできる前の段階の position"
     )
@@ -299,6 +300,30 @@ class BodySerializer(serializers.Serializer):
     frozen = serializers.BooleanField(source="is_frozen")
 
 
+class NoteSerializer(serializers.Serializer):
+    """A 備考 after the decision (a ``note`` event), in its line on the cover sheet."""
+
+    id = serializers.IntegerField(source="pk", help_text="事象(CaseEvent)の ID")
+    text = serializers.CharField(source="comment")
+    line = serializers.SerializerMethodField(help_text="鑑の備考欄の何行目か(0 から)")
+    author = PersonSerializer(source="actor")
+    created_at = serializers.DateTimeField()
+    signature_state = serializers.CharField(help_text="'' 署名なし / pending 署名待ち / signed")
+
+    def get_line(self, event) -> int:
+        return int(event.details.get("note_line", 0))
+
+
+class NoteInputSerializer(serializers.Serializer):
+    # The length rule (1–200) is the service's, with its Japanese and English message.
+    text = serializers.CharField(
+        allow_blank=True,
+        max_length=4000,
+        validators=[validation.plain_text],
+        help_text="備考(1〜200字)",
+    )
+
+
 class CaseDetailSerializer(CaseListSerializer):
     body = BodySerializer()
     cites = serializers.IntegerField(source="cites_id", allow_null=True)
@@ -306,11 +331,17 @@ class CaseDetailSerializer(CaseListSerializer):
     attachments = AttachmentSerializer(many=True)
     comments = CommentSerializer(many=True)
     events = EventSerializer(many=True)
+    notes = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
     allowed = serializers.SerializerMethodField()
 
     def _abilities(self, case):
         return self.context["abilities"]
+
+    @extend_schema_field(NoteSerializer(many=True))
+    def get_notes(self, case) -> list[dict]:
+        notes = [event for event in case.events.all() if event.action == "note"]
+        return NoteSerializer(notes, many=True).data
 
     def get_allowed_actions(self, case) -> list[str]:
         return list(self._abilities(case).actions)
@@ -325,6 +356,7 @@ class CaseDetailSerializer(CaseListSerializer):
                 "can_edit_route": found.can_edit_route,
                 "can_attach": found.can_attach,
                 "can_comment": found.can_comment,
+                "can_note": found.can_note,
                 "return_targets": found.return_targets,
             }
         ).data

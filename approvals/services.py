@@ -1177,6 +1177,96 @@ def comment(
     )
 
 
+NOTE_MAX_LENGTH = 200
+
+
+def may_note(case: Case, user) -> bool:
+    """備考 may be written by the drafting section, the decider (or the deputy who
+    decided), records officers and administrators."""
+    if user.sees_everything or case.drafter_id == user.pk:
+        return True
+    if user.departments.filter(pk=case.section_id).exists():
+        return True
+    return (
+        case.tasks.filter(step__kind=StepKind.DECISION)
+        .filter(Q(acted_by=user) | Q(holder=user))
+        .exists()
+    )
+
+
+def note_capacity(case: Case) -> int:
+    """How many 備考 lines the cover sheet has: from the stored layout when the decision
+    PDF exists, else the number every cover sheet is drawn with."""
+    from approvals.pdf.cover import NOTE_LINES
+    from approvals.pdf.decision import note_boxes
+
+    try:
+        return len(note_boxes(case))
+    except ApiError:  # no decision PDF (signing off, or not built yet)
+        return NOTE_LINES
+
+
+def add_cover_note(
+    case: Case, user, text: str, idempotency_key: str | None = None, *, request=None
+) -> ActionResult:
+    """備考 after the decision (文書番号 …): recorded as a ``note`` event in the next free
+    備考 line; with signing on, the job adds it to the cover sheet as a new signed
+    revision (:mod:`approvals.signing.flow`), never touching the decided content."""
+    from approvals.access import visible_cases
+
+    if not visible_cases(user).filter(pk=case.pk).exists():
+        raise NotFoundError("案件が見つかりません。", "Case not found.")
+    text = " ".join((text or "").split())  # one line in the 備考 box
+    if not text:
+        raise errors.invalid(
+            "note_required", "備考を入力してください。", "The note is empty.", field="text"
+        )
+    if len(text) > NOTE_MAX_LENGTH:
+        raise errors.invalid(
+            "note_too_long",
+            f"備考は{NOTE_MAX_LENGTH}文字以内で入力してください。",
+            f"A note has at most {NOTE_MAX_LENGTH} characters.",
+            field="text",
+        )
+
+    def work(case: Case, now):
+        if case.state != CaseState.DECIDED:
+            raise errors.conflict(
+                case,
+                "not_decided",
+                "備考は決裁後にのみ記入できます。",
+                "Notes can be added only after the decision.",
+            )
+        if not may_note(case, user):
+            raise errors.forbidden(
+                "note_not_allowed",
+                "備考を記入できるのは起案課の職員、決裁者、文書管理担当者、管理者です。",
+                "Only the drafting section, the decider, records officers and "
+                "administrators may add notes.",
+            )
+        used = case.events.filter(action="note").count()
+        if used >= note_capacity(case):
+            raise errors.conflict(
+                case,
+                "notes_full",
+                "鑑の備考欄はすべて使用済みです。これ以上記入できません。",
+                "Every 備考 line on the cover sheet is used; no more notes can be added.",
+            )
+        return _event(
+            case,
+            "note",
+            user=user,
+            request=request,
+            now=now,
+            comment=text,
+            details={"note_line": used, "text": text},
+        )
+
+    return _run(
+        "note", case, user=user, request=request, idempotency_key=idempotency_key, work=work
+    )
+
+
 def next_position(case: Case) -> int:
     return (case.steps.aggregate(last=Max("position"))["last"] or 0) + 1
 
@@ -1186,6 +1276,7 @@ __all__ = [
     "ApprovalError",
     "acknowledge",
     "add_attachment",
+    "add_cover_note",
     "add_step",
     "agree",
     "approve",

@@ -26,6 +26,7 @@ from ja.dates import DateStyle
 logger = logging.getLogger(__name__)
 
 STAMPED = ("approve", "agree", "disagree", "decide", "proxy_decide", "post_review", "acknowledge")
+NOTE = "note"  # 備考 after the decision: signed into its 備考 line on the cover sheet
 PENDING, SIGNED = "pending", "signed"
 _LOCK_BASE = 0x4B69726F  # "Kiro": advisory locks of this module, one per case
 
@@ -106,7 +107,7 @@ def on_submit(case: Case, event: CaseEvent) -> None:
 
 def on_event(event: CaseEvent) -> None:
     """A stamped action was recorded: its signature becomes pending, applied by the job."""
-    if event.action not in STAMPED or not enabled():
+    if (event.action not in STAMPED and event.action != NOTE) or not enabled():
         return
     CaseEvent.objects.filter(pk=event.pk).update(signature_state=PENDING)
     event.signature_state = PENDING
@@ -137,13 +138,26 @@ def stamp_facts(event: CaseEvent) -> StampFacts:
 
 
 def field_name(event: CaseEvent) -> str:
-    return f"Kiroku-{event.action}-task{event.task_id}-event{event.pk}"
+    return f"Kiroku-{event.action}-task{event.task_id or 0}-event{event.pk}"
 
 
 def _lock(case_id: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_BASE, case_id])
+
+
+def _note_appearance(case: Case, event: CaseEvent):
+    """The 備考 line the note goes into and its drawing: text, author and 和暦 date."""
+    from approvals.pdf.decision import note_boxes
+    from approvals.signing.stamp import note_line, render_note_pdf
+
+    box = note_boxes(case)[int(event.details["note_line"])]
+    actor = event.actor
+    author = (getattr(actor, "display_name", "") or actor.get_username()).strip()
+    day = timezone.localtime(event.created_at).date()
+    line = note_line(event.details.get("text") or event.comment, author, day)
+    return box, render_note_pdf(line, box.width, box.height), author
 
 
 def _sign_event(case: Case, event: CaseEvent, data: bytes) -> bytes:
@@ -154,6 +168,20 @@ def _sign_event(case: Case, event: CaseEvent, data: bytes) -> bytes:
         event.actor
     )
     authority = keys.ensure_authority()
+    if event.action == NOTE:
+        box, appearance, author = _note_appearance(case, event)
+        return sign_pdf(
+            data,
+            key_label=identity.key_label,
+            certificate=keys.from_pem(identity.certificate_pem),
+            ca_chain=[keys.from_pem(authority.certificate_pem)],
+            facts=None,
+            appearance=appearance,
+            signer_name=author,
+            box=box,
+            field_name=field_name(event),
+            reason="備考",
+        )
     box = stamp_box(case, event.task, action=event.action)
     return sign_pdf(
         data,
@@ -193,7 +221,8 @@ def apply_signatures(case_id: int) -> int:
             revision = latest_revision(case) or build_revision_zero(case)
             before = read_revision(revision)
             after = _sign_event(case, event, before)
-            new = store_revision(case, after, kind="signature", event=event, task=event.task)
+            kind = "note" if event.action == NOTE else "signature"
+            new = store_revision(case, after, kind=kind, event=event, task=event.task)
             CaseEvent.objects.filter(pk=event.pk).update(
                 signature_state=SIGNED,
                 pdf_sha256_before=revision.sha256,

@@ -75,7 +75,7 @@ class DecisionRevision(models.Model):
     task = models.ForeignKey(
         "approvals.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    kind = models.CharField(max_length=12)  # build, signature, ltv
+    kind = models.CharField(max_length=12)  # build, signature, note (備考), ltv
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

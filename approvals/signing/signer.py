@@ -38,17 +38,20 @@ def sign_pdf(
     key_label: str,
     certificate: x509.Certificate,
     ca_chain: list[x509.Certificate],
-    facts: StampFacts,
+    facts: StampFacts | None,
     box: StampBox,
     field_name: str,
     reason: str = "",
     tsa_url: str | None = None,
+    appearance: bytes | None = None,
+    signer_name: str = "",
 ) -> bytes:
     """``data`` plus one incremental update: a new signature field in ``box`` whose
-    appearance is the stamp of ``facts``, signed in the token with a TSA timestamp.
+    appearance is the stamp of ``facts`` (or ``appearance``, a one-page PDF such as a 備考
+    line), signed in the token with a TSA timestamp.
 
     Raises :class:`keys.SigningUnavailable` when the token or the TSA cannot be reached."""
-    stamp = render_stamp_pdf(facts)
+    stamp = appearance if appearance is not None else render_stamp_pdf(facts)
     with tempfile.NamedTemporaryFile(suffix=".pdf") as stamp_file:
         stamp_file.write(stamp)
         stamp_file.flush()
@@ -65,7 +68,7 @@ def sign_pdf(
             md_algorithm="sha256",
             subfilter=fields.SigSeedSubFilter.PADES,
             reason=reason or None,
-            name=facts.surname,
+            name=signer_name or (facts.surname if facts else None),
         )
         out = io.BytesIO()
         with keys.token_session() as session:
@@ -87,6 +90,19 @@ def sign_pdf(
     return out.getvalue()
 
 
+def _has_vri(reader: PdfFileReader, embedded) -> bool:
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+    if "/DSS" not in reader.root:
+        return False
+    dss = reader.root["/DSS"]  # indexing resolves indirect references
+    if "/VRI" not in dss:
+        return False
+    # The identifier pyHanko's add_validation_info gives the signature's VRI entry.
+    contents = embedded.pkcs7_content.hex().encode("ascii")
+    return DocumentSecurityStore.sig_content_identifier(contents) in dss["/VRI"]
+
+
 def add_document_timestamp(
     data: bytes, *, trust_roots: list[x509.Certificate] | None = None, tsa_url: str | None = None
 ) -> bytes:
@@ -105,6 +121,10 @@ def add_document_timestamp(
         count = len(PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures)
         for index in range(count):
             reader = PdfFileReader(io.BytesIO(data), strict=False)
+            if _has_vri(reader, reader.embedded_signatures[index]):
+                # Already in the DSS (an earlier archive step, before a 備考 was signed):
+                # rewriting its VRI entry would read as a suspicious change to a validator.
+                continue
             out = io.BytesIO()
             add_validation_info(reader.embedded_signatures[index], context, output=out)
             data = out.getvalue()

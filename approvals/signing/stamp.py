@@ -123,3 +123,43 @@ def render_stamp_png(facts: StampFacts, *, scale: float = 3.0) -> bytes:
             timeout=30,
         )
         return (Path(tmp) / "stamp.png").read_bytes()
+
+
+# --- 備考 (a note after the decision) ----------------------------------------------------
+def note_line(text: str, author: str, day) -> str:
+    """What a 備考 line shows: the note, then who wrote it and when (和暦)."""
+    from ja.dates import format_wareki
+
+    return f"{text}（{format_wareki(day)} {author}）"
+
+
+def _wrap(text: str, size: float, room: float) -> list[str]:
+    lines, current = [], ""
+    for ch in text:
+        if current and stringWidth(current + ch, MINCHO, size) > room:
+            lines.append(current)
+            current = ""
+        current += ch
+    return [*lines, current]
+
+
+def render_note_pdf(line: str, width: float, height: float) -> bytes:
+    """The 備考 line as a one-page PDF of exactly the box's size (so nothing is scaled
+    out of proportion): black Mincho, shrunk to fit, wrapped to two lines if needed."""
+    register_fonts()
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(width, height), pageCompression=1)
+    c.setTitle("備考")
+    room = width - 4
+    size, lines = 9.0, _wrap(line, 9.0, room)
+    # The largest size at which the line fits the box in one line, or two stacked ones.
+    while size > 2.5 and (len(lines) > 2 or size * 1.1 * len(lines) > height):
+        size -= 0.25
+        lines = _wrap(line, size, room)
+    c.setFont(MINCHO, size)
+    step = height / len(lines)
+    for i, text in enumerate(lines):
+        c.drawString(2, height - step * (i + 1) + (step - size) / 2 + size * 0.15, text)
+    c.showPage()
+    c.save()
+    return out.getvalue()

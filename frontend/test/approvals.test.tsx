@@ -7,6 +7,7 @@ import { apTranslate, en, ja, labelOf } from '../src/pages/approvals/i18n';
 import { actionLabel, allGreen, barLengths, capacityOf, hours, myTask, NEEDS_COMMENT, STAMPING, taskSummary, TABS } from '../src/pages/approvals/model';
 import { BarChart } from '../src/pages/approvals/DashboardPage';
 import { localToIso } from '../src/pages/approvals/SettingsPage';
+import { CaseNotes, NOTE_MAX } from '../src/pages/approvals/CaseNotes';
 import type { CaseDetail, Task } from '../src/pages/approvals/client';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -149,5 +150,40 @@ describe('rules read-out', () => {
     });
     expect(summarizeRules('{ broken')).toBeNull();
     expect(summarizeRules('3')).toBeNull();
+  });
+});
+
+describe('備考 after the decision', () => {
+  const base = {
+    id: 7,
+    state: 'decided',
+    notes: [
+      { id: 41, text: '文書番号 文第123号', line: 0, author: person(3, '山田 花子'), created_at: '2026-12-05T09:00:00+09:00', signature_state: 'pending' },
+    ],
+    allowed: { actions: [], can_edit: false, can_edit_route: false, can_attach: false, can_comment: true, can_note: true, return_targets: [] },
+  } as unknown as CaseDetail;
+  function draw(detail: CaseDetail) {
+    const container = document.createElement('div');
+    const root = createRoot(container);
+    act(() => root.render(createElement(LangProvider, null, createElement(CaseNotes, { detail, onAdded: () => undefined }))));
+    return { container, root };
+  }
+  it('lists the notes with author and pending signature, and offers the form to those who may', () => {
+    const { container, root } = draw(base);
+    expect(container.textContent).toContain('文書番号 文第123号');
+    expect(container.textContent).toContain('山田 花子');
+    expect(container.textContent).toContain('署名待ち');
+    expect(container.textContent).toContain(`${NOTE_MAX}字まで、3行空き`);
+    expect(container.querySelector('input[name="new-note"]')).not.toBeNull();
+    act(() => root.unmount());
+  });
+  it('shows no form without the right, and nothing before the decision', () => {
+    const { container, root } = draw({ ...base, allowed: { ...base.allowed, can_note: false } });
+    expect(container.textContent).toContain('文書番号 文第123号');
+    expect(container.querySelector('form')).toBeNull();
+    act(() => root.unmount());
+    const early = draw({ ...base, state: 'in_route', notes: [] });
+    expect(early.container.textContent).toBe('');
+    act(() => early.root.unmount());
   });
 });

@@ -9,6 +9,7 @@ import { act, addComment, decisionPdfUrl, getCase, getVerification, idempotencyK
 import { labelOf, useAp } from './i18n';
 import { actionLabel, allGreen, capacityOf, myTask, NEEDS_COMMENT, STAMPING, taskSummary } from './model';
 import { ApprovalsNav } from './Nav';
+import { CaseNotes } from './CaseNotes';
 
 const PdfViewer = lazy(() => import('../../components/PdfViewer'));
 const noHits = () => undefined;
@@ -103,6 +104,7 @@ export default function CasePage({ id }: { id: string }) {
           </section>
           <Timeline detail={detail} />
           <VerificationPanel caseId={detail.id} revision={detail.revision} />
+          <CaseNotes detail={detail} onAdded={load} />
           <Comments detail={detail} onPosted={load} />
           {detail.attachments.length > 0 && (
             <section className="panel" aria-labelledby="ap-attachments">

@@ -95,6 +95,15 @@ export interface CaseEvent {
   signature_state: string;
 }
 
+export interface CaseNote {
+  id: number;
+  text: string;
+  line: number;
+  author: Person;
+  created_at: string;
+  signature_state: string;
+}
+
 export interface CaseDetail extends CaseSummary {
   body: { id: number; title: string; status: string; frozen: boolean } | null;
   cites: number | null;
@@ -102,6 +111,7 @@ export interface CaseDetail extends CaseSummary {
   attachments: { document: number; title: string; status: string; frozen: boolean; added_at: string }[];
   comments: Comment[];
   events: CaseEvent[];
+  notes: CaseNote[];
   allowed_actions: string[];
   allowed: {
     actions: string[];
@@ -109,6 +119,7 @@ export interface CaseDetail extends CaseSummary {
     can_edit_route: boolean;
     can_attach: boolean;
     can_comment: boolean;
+    can_note: boolean;
     return_targets: number[];
   };
 }
@@ -219,6 +230,8 @@ export const addAttachment = (id: number, document: number) =>
   api<CaseDetail>(`${BASE}/cases/${id}/attachments/`, { method: 'POST', body: { document } });
 export const addComment = (id: number, body: string) =>
   api<Comment>(`${BASE}/cases/${id}/comments/`, { method: 'POST', body: { body } });
+export const addNote = (id: number, text: string, key: string) =>
+  api<CaseDetail>(`${BASE}/cases/${id}/notes/`, { method: 'POST', body: { text }, headers: { 'Idempotency-Key': key } });
 export const getMatterTypes = () => api<MatterType[]>(`${BASE}/matter-types/`);
 export const getRouteProposal = (params: Record<string, string>) =>
   api<RouteProposal>(`${BASE}/route-proposal/?${new URLSearchParams(params).toString()}`);

@@ -117,6 +117,12 @@ export const ja = {
   'ap.flags': '注記',
   'ap.back': '決裁箱へ戻る',
   'ap.badge': '対応待ち {n} 件',
+  'ap.notes': '備考',
+  'ap.noNotes': '備考はありません。',
+  'ap.notesHelp': '決裁後の備考（文書番号など）は鑑の備考欄に記入者と日付とともに記録されます（{max}字まで、{left}行空き）。',
+  'ap.notePost': '備考を記入する',
+  'ap.noteTooLong': '備考は{max}字以内で入力してください。',
+  'ap.notePending': '署名待ち',
 } as const;
 
 export type ApKey = keyof typeof ja;
@@ -235,6 +241,12 @@ export const en: Record<ApKey, string> = {
   'ap.flags': 'Flags',
   'ap.back': 'Back to approvals',
   'ap.badge': '{n} waiting for you',
+  'ap.notes': 'Notes (備考)',
+  'ap.noNotes': 'No notes.',
+  'ap.notesHelp': 'Notes after the decision (e.g. the notice number) go on the cover sheet with their author and date (up to {max} characters; {left} lines left).',
+  'ap.notePost': 'Add note',
+  'ap.noteTooLong': 'A note has at most {max} characters.',
+  'ap.notePending': 'Signature pending',
 };
 
 export function apTranslate(lang: Lang, key: ApKey, params?: Record<string, string | number>): string {
