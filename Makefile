@@ -52,7 +52,7 @@ test: install frontend
 	  KIROKU_TEST_REQUIRE_SERVICES=1 .venv/bin/pytest -p no:cacheprovider $(PYTEST_ARGS)
 	@echo "== again on the embedded database (SQLite), the quick start's default =="
 	set -a; eval "$$(scripts/services.sh env)"; set +a; unset DATABASE_URL; \
-	  .venv/bin/pytest -p no:cacheprovider -m "not postgres" tests/jobs tests/documents tests/foundation tests/search tests/approvals tests/accounts tests/ja
+	  .venv/bin/pytest -p no:cacheprovider -m "not postgres" tests/jobs tests/documents tests/foundation tests/search tests/approvals tests/accounts tests/ja tests/counterparties
 
 lint: install
 	.venv/bin/ruff check .
