@@ -6,7 +6,7 @@ import { LangProvider } from '../src/context';
 import { apTranslate, en, ja, labelOf } from '../src/pages/approvals/i18n';
 import { actionLabel, allGreen, barLengths, capacityOf, hours, myTask, NEEDS_COMMENT, STAMPING, taskSummary, TABS } from '../src/pages/approvals/model';
 import { BarChart } from '../src/pages/approvals/DashboardPage';
-import { localToIso } from '../src/pages/approvals/SettingsPage';
+import { localToIso, StampPanel, STAMP_DATE_STYLES } from '../src/pages/approvals/SettingsPage';
 import { CaseNotes, NOTE_MAX } from '../src/pages/approvals/CaseNotes';
 import type { CaseDetail, Task } from '../src/pages/approvals/client';
 
@@ -185,5 +185,63 @@ describe('備考 after the decision', () => {
     const early = draw({ ...base, state: 'in_route', notes: [] });
     expect(early.container.textContent).toBe('');
     act(() => early.root.unmount());
+  });
+});
+
+describe('my stamp (settings page)', () => {
+  const originalFetch = globalThis.fetch;
+  async function settle() {
+    for (let i = 0; i < 5; i++) await act(async () => new Promise((r) => setTimeout(r, 5)));
+  }
+  it('reads the preference, offers the three date styles and saves the choice with PUT', async () => {
+    const calls: { method: string; body: unknown }[] = [];
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input) === '/api/auth/csrf/') return new Response(null, { status: 204 });
+      expect(String(input)).toBe('/api/approvals/stamp-preference/');
+      const method = init?.method ?? 'GET';
+      const body = init?.body ? JSON.parse(String(init.body)) : null;
+      calls.push({ method, body });
+      const answer = method === 'PUT' ? { date_style: 'era_letter', personal_seal: false, ...body } : { date_style: 'era_letter', personal_seal: false };
+      return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    try {
+      const host = document.createElement('div');
+      document.body.appendChild(host);
+      const root = createRoot(host);
+      await act(async () => root.render(createElement(LangProvider, null, createElement(StampPanel))));
+      await settle();
+      const style = host.querySelector('select[name="date_style"]') as HTMLSelectElement;
+      expect(Array.from(style.options).map((o) => o.textContent)).toEqual(STAMP_DATE_STYLES.map((s) => s.sample));
+      expect(host.textContent).toContain('自分の印影');
+      const kind = host.querySelector('select[name="personal_seal"]') as HTMLSelectElement;
+      await act(async () => {
+        kind.value = 'personal';
+        kind.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await act(async () => {
+        (host.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      });
+      await settle();
+      expect(calls.map((c) => c.method)).toEqual(['GET', 'PUT']);
+      expect(calls[1].body).toEqual({ date_style: 'era_letter', personal_seal: true });
+      expect(host.querySelector('[role="status"]')?.textContent).toBe('保存しました。');
+      act(() => root.unmount());
+    } finally {
+      globalThis.fetch = originalFetch;
+    }
+  });
+  it('stays hidden where signing is not installed (404)', async () => {
+    globalThis.fetch = (async () =>
+      new Response(JSON.stringify({ error: 'not_found', message: '', message_en: '' }), { status: 404, headers: { 'content-type': 'application/json' } })) as typeof fetch;
+    try {
+      const host = document.createElement('div');
+      const root = createRoot(host);
+      await act(async () => root.render(createElement(LangProvider, null, createElement(StampPanel))));
+      await settle();
+      expect(host.textContent).toBe('');
+      act(() => root.unmount());
+    } finally {
+      globalThis.fetch = originalFetch;
+    }
   });
 });

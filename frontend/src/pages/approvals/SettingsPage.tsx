@@ -4,13 +4,106 @@ import { useSession } from '../../context';
 import { errorMessage } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
 import { ErrorMessage } from '../../components/ui';
-import { createAbsence, createDeputy, deleteAbsence, deleteDeputy, getAbsences, getDeputies, rows, type Absence, type Deputy } from './client';
+import {
+  createAbsence,
+  createDeputy,
+  deleteAbsence,
+  deleteDeputy,
+  getAbsences,
+  getDeputies,
+  getStampPreference,
+  putStampPreference,
+  rows,
+  type Absence,
+  type Deputy,
+  type StampPreference,
+} from './client';
 import { useAp } from './i18n';
 import { ApprovalsNav } from './Nav';
 
 /** `<input type="datetime-local">` gives local time without a zone; the API wants ISO 8601. */
 export function localToIso(value: string): string {
   return value ? new Date(value).toISOString() : '';
+}
+
+/** The date styles a stamp can carry, shown as they print (ja/dates.py DateStyle). */
+export const STAMP_DATE_STYLES: { value: StampPreference['date_style']; sample: string }[] = [
+  { value: 'era_letter', sample: 'R6.4.1' },
+  { value: 'era_year', sample: '6.4.1' },
+  { value: 'western_dotted', sample: '2024.4.1' },
+];
+
+/** One's own stamp: date style and 日付印 / 認印. Hidden when signing is not installed (404). */
+export function StampPanel() {
+  const { t, lang } = useAp();
+  const [pref, setPref] = useState<StampPreference | null>(null);
+  const [state, setState] = useState<'idle' | 'saved'>('idle');
+  const [failure, setFailure] = useState<unknown>(null);
+  useEffect(() => {
+    getStampPreference().then(setPref, () => setPref(null));
+  }, []);
+  if (pref === null) return null;
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    putStampPreference(pref).then(
+      (saved) => {
+        setPref(saved);
+        setFailure(null);
+        setState('saved');
+      },
+      setFailure,
+    );
+  };
+  return (
+    <section className="panel" aria-labelledby="ap-stamp">
+      <h2 id="ap-stamp" className="panel__title">
+        {t('ap.stamp')}
+      </h2>
+      <p className="muted small">{t('ap.stamp.hint')}</p>
+      {failure !== null && <ErrorMessage>{errorMessage(failure, lang)}</ErrorMessage>}
+      <form className="ap-form__row" onSubmit={save} data-testid="stamp-form">
+        <label className="field">
+          <span>{t('ap.stamp.dateStyle')}</span>
+          <select
+            name="date_style"
+            value={pref.date_style}
+            onChange={(e) => {
+              setState('idle');
+              setPref({ ...pref, date_style: e.target.value as StampPreference['date_style'] });
+            }}
+          >
+            {STAMP_DATE_STYLES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.sample}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('ap.stamp.kind')}</span>
+          <select
+            name="personal_seal"
+            value={pref.personal_seal ? 'personal' : 'dated'}
+            onChange={(e) => {
+              setState('idle');
+              setPref({ ...pref, personal_seal: e.target.value === 'personal' });
+            }}
+          >
+            <option value="dated">{t('ap.stamp.dated')}</option>
+            <option value="personal">{t('ap.stamp.personal')}</option>
+          </select>
+        </label>
+        <button type="submit" className="button button--primary">
+          {t('ap.stamp.save')}
+        </button>
+        {state === 'saved' && (
+          <span role="status" className="muted small">
+            {t('ap.stamp.saved')}
+          </span>
+        )}
+      </form>
+    </section>
+  );
 }
 
 export default function SettingsPage() {
@@ -56,6 +149,7 @@ export default function SettingsPage() {
       <ApprovalsNav current="settings" />
       <h1 className="page-title">{t('ap.settings')}</h1>
       {failure !== null && <ErrorMessage>{errorMessage(failure, lang)}</ErrorMessage>}
+      <StampPanel />
       <section className="panel" aria-labelledby="ap-absences">
         <h2 id="ap-absences" className="panel__title">
           {t('ap.absences')}

@@ -243,6 +243,14 @@ export const createAbsence = (body: Record<string, unknown>) => api<Absence>(`${
 export const deleteAbsence = (id: number) => api<null>(`${BASE}/absences/${id}/`, { method: 'DELETE' });
 export const getDeputies = () => api<Deputy[] | Page<Deputy>>(`${BASE}/deputies/`);
 export const createDeputy = (body: Record<string, unknown>) => api<Deputy>(`${BASE}/deputies/`, { method: 'POST', body });
+export interface StampPreference {
+  date_style: 'era_letter' | 'era_year' | 'western_dotted';
+  personal_seal: boolean;
+}
+/** One's own stamp (日付印 or 認印, date style); the signing app answers 404 when it is not installed. */
+export const getStampPreference = () => api<StampPreference>(`${BASE}/stamp-preference/`);
+export const putStampPreference = (body: Partial<StampPreference>) =>
+  api<StampPreference>(`${BASE}/stamp-preference/`, { method: 'PUT', body: body as Record<string, unknown> });
 export const deleteDeputy = (id: number) => api<null>(`${BASE}/deputies/${id}/`, { method: 'DELETE' });
 export const getRules = () => api<unknown>(`${BASE}/rules/`);
 export const importRules = (body: unknown) => api<Record<string, number>>(`${BASE}/rules/`, { method: 'POST', body });
