@@ -24,6 +24,7 @@ const CounterpartiesPage = lazy(() => import('./pages/counterparties/Counterpart
 const RetentionDashboard = lazy(() => import('./pages/retention/DashboardPage'));
 const RetentionRegister = lazy(() => import('./pages/retention/RegisterPage'));
 const RetentionFile = lazy(() => import('./pages/retention/FilePage'));
+const RetentionTombstones = lazy(() => import('./pages/retention/TombstonesPage'));
 const RetentionOfDocument = lazy(() => import('./pages/retention/DocumentPanel'));
 
 type SessionState = { kind: 'loading' } | { kind: 'anonymous'; expired?: boolean } | { kind: 'signed-in'; me: Me };
@@ -103,6 +104,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   else if (pathname === '/counterparties') page = <CounterpartiesPage />;
   else if (pathname === '/retention' || pathname === '/retention/') page = recordsOfficer ? <RetentionDashboard /> : <RetentionRegister />;
   else if (pathname === '/retention/register') page = <RetentionRegister />;
+  else if (pathname === '/retention/tombstones') page = <RetentionTombstones />;
   else if (fileMatch) page = <RetentionFile id={fileMatch.id} key={fileMatch.id} />;
   else page = <NotFound />;
   const current = pathname === '/upload' ? 'upload' : pathname === '/' || pathname === '/search' ? 'search' : '';

@@ -13,6 +13,7 @@ import DashboardPage from '../src/pages/retention/DashboardPage';
 import RegisterPage from '../src/pages/retention/RegisterPage';
 import DocumentPanel from '../src/pages/retention/DocumentPanel';
 import BulkClassify from '../src/pages/retention/BulkClassify';
+import TombstonesPage, { tombstonesQuery } from '../src/pages/retention/TombstonesPage';
 import { classLabel, sectionLabel } from '../src/pages/retention/model';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -115,6 +116,17 @@ const FILE = {
   ],
 };
 
+const TOMBSTONE = {
+  record_file: 8,
+  method: 'destroy',
+  register_row: { title: '平成29年度 旅費', fiscal_year: 2017, category_major: '総務', period: '5年', custodian: '文書課' },
+  hashes: [{ document: 41, title: '旅費請求', version: 2, sha256: 'ab'.repeat(32) }],
+  proposal: 3,
+  decision_reference: '決裁-2026-15',
+  decided_by: 2,
+  decided_at: '2026-11-20T10:00:00+09:00',
+  executed_at: '2026-11-21T10:00:00+09:00',
+};
 const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
 const ROUTES: Record<string, unknown> = {
   '/api/retention/files/7/': FILE,
@@ -122,7 +134,10 @@ const ROUTES: Record<string, unknown> = {
   '/api/retention/disposition/warnings/': page([]),
   '/api/retention/holds/?open=true': page([{ ...FILE.holds[0], event_on: null, until: null }]),
   '/api/retention/disposition/queue/': page([{ id: 9, title: '平成30年度 起案文書', fiscal_year: 2018, retention_class: '1年', custodian: '文書課', base_expiry: '2020-03-31', effective_expiry: '2020-03-31', action: 'destroy' }]),
-  '/api/retention/disposition/proposals/': page([{ id: 3, method: 'destroy', state: 'executing', reason: '', reference: '廃棄-3', case: null, proposed_by: 1, proposed_at: '', decided_by: 2, decided_at: '', received_at: null, finished_at: null, items: [{ record_file: 5, title: 'X', state: 'done', refusal: '' }, { record_file: 6, title: 'Y', state: 'pending', refusal: '' }] }]),
+  '/api/retention/disposition/proposals/': page([{ id: 3, method: 'destroy', state: 'executing', reason: '', reference: '廃棄-3', case: null, proposed_by: 1, proposed_at: '', decided_by: 2, decided_at: '', received_at: null, finished_at: null, items: [{ record_file: 5, title: 'X', state: 'done', refusal: '' }, { record_file: 6, title: 'Y', state: 'pending', refusal: '' }] }, { id: 4, method: 'transfer', state: 'done', reason: '', reference: '移管-4', case: null, proposed_by: 1, proposed_at: '', decided_by: 2, decided_at: '', received_at: '', finished_at: '', package_key: 'transfer/4.tar.gz', items: [{ record_file: 8, title: 'Z', state: 'done', refusal: '' }] }]),
+  '/api/retention/disposition/proposals/4/package/': 'x',
+  '/api/retention/disposition/tombstones/': { count: 1, next: '/api/retention/disposition/tombstones/?page=2', previous: null, results: [TOMBSTONE] },
+  '/api/retention/disposition/tombstones/?q=%E5%A5%91%E7%B4%84': page([]),
   '/api/retention/classes/?page_size=100': page([{ id: 1, code: '5y', name: '5年', name_en: '5 years', duration: 5, unit: 'years', start_rule: 'next_fiscal_year', action: 'destroy', registered: true, active: true }]),
 };
 const requested: string[] = [];
@@ -210,6 +225,41 @@ describe('records dashboard', () => {
     await act(async () => (queue.querySelector('input[type="checkbox"]') as HTMLInputElement).click());
     expect(propose.disabled).toBe(false);
     expect(host.querySelector('[data-testid="rt-proposals"]')?.textContent).toContain('1/2 件完了');
+  });
+});
+
+describe('tombstones', () => {
+  it('builds the search query', () => {
+    expect(tombstonesQuery(' 契約 ', 'x', 1)).toBe('q=%E5%A5%91%E7%B4%84');
+    expect(tombstonesQuery('', '41', 2)).toBe('document=41&page=2');
+  });
+  it('lists the records, shows each version\'s SHA-256 and searches by title', async () => {
+    const host = await render(createElement(TombstonesPage), 'records_officer');
+    expect(host.querySelector('h1')?.textContent).toBe('廃棄・移管の記録');
+    const list = host.querySelector('[data-testid="tombstone-list"]')!;
+    expect(list.textContent).toContain('平成29年度 旅費');
+    expect(list.textContent).toContain('決裁-2026-15');
+    expect([...list.querySelectorAll('button')].some((b) => b.textContent === '次へ')).toBe(true);
+    await act(async () => (list.querySelector('button[aria-expanded]') as HTMLButtonElement).click());
+    const detail = host.querySelector('[data-testid="tombstone-detail"]')!;
+    expect(detail.querySelector('[data-testid="tombstone-hashes"] code')?.textContent).toBe('ab'.repeat(32));
+    expect(detail.textContent).toContain('総務');
+    const input = host.querySelector('input[name="q"]') as HTMLInputElement;
+    await act(async () => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      setter.call(input, '契約');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => (host.querySelector('[data-testid="tombstone-search"]') as HTMLFormElement).requestSubmit());
+    for (let i = 0; i < 3; i++) await act(async () => new Promise((r) => setTimeout(r, 5)));
+    expect(requested).toContain('/api/retention/disposition/tombstones/?q=%E5%A5%91%E7%B4%84');
+    expect(host.querySelector('[data-testid="tombstone-list"] p')?.textContent).toBe('ありません。');
+  });
+  it('links a done proposal to the records and a transfer to its package', async () => {
+    const host = await render(createElement(DashboardPage), 'records_officer');
+    const proposals = host.querySelector('[data-testid="rt-proposals"]')!;
+    expect(proposals.querySelector('[data-testid="rt-package"]')?.getAttribute('href')).toBe('/api/retention/disposition/proposals/4/package/');
+    expect(proposals.querySelectorAll('[data-testid="rt-tombstones-link"]')).toHaveLength(1);
   });
 });
 

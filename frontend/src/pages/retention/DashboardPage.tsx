@@ -14,6 +14,7 @@ import {
   getProposals,
   getQueue,
   getWarnings,
+  packageUrl,
   propose,
   proposalAction,
   type Hold,
@@ -180,6 +181,16 @@ export default function DashboardPage() {
                     <strong>{p.reference}</strong> {t(`rt.action.${p.method}` as RtKey)} · {t(`rt.state.${p.state}` as RtKey)} · {t('rt.progress', { done, all })}{' '}
                     <progress max={all} value={done} />{' '}
                     {p.case !== null && <Link to={`/approvals/cases/${p.case}`}>{t('rt.approve')}</Link>}{' '}
+                    {p.package_key && (
+                      <a href={packageUrl(p.id)} download data-testid="rt-package">
+                        {t('rt.package')}
+                      </a>
+                    )}{' '}
+                    {p.state === 'done' && (
+                      <Link to="/retention/tombstones" data-testid="rt-tombstones-link">
+                        {t('rt.tombstones')}
+                      </Link>
+                    )}{' '}
                     {nextActions(p).map((action) => (
                       <button key={action} type="button" className="button button--small" onClick={() => act(proposalAction(p.id, action))}>
                         {t(`rt.${action}` as RtKey)}

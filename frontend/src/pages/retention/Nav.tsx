@@ -16,6 +16,11 @@ export function RetentionNav({ current }: { current: string }) {
           {t('rt.dashboard')}
         </Link>
       )}
+      {officer && (
+        <Link to="/retention/tombstones" aria-current={current === 'tombstones' ? 'page' : undefined}>
+          {t('rt.tombstones')}
+        </Link>
+      )}
       <Link to="/retention/register" aria-current={current === 'register' ? 'page' : undefined}>
         {t('rt.register')}
       </Link>

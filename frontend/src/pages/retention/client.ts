@@ -112,7 +112,20 @@ export interface Proposal {
   decided_at: string | null;
   received_at: string | null;
   finished_at: string | null;
+  package_key?: string;
   items: { record_file: number; title: string; state: string; refusal: string }[];
+}
+
+export interface Tombstone {
+  record_file: number;
+  method: string;
+  register_row: Record<string, unknown>;
+  hashes: { document: number; title: string; version: number; sha256: string }[];
+  proposal: number;
+  decision_reference: string;
+  decided_by: number | null;
+  decided_at: string | null;
+  executed_at: string;
 }
 
 export interface Page<T> {
@@ -156,6 +169,9 @@ export const propose = (files: number[], method: string, reason: string) =>
   api<Proposal>(`${D}/proposals/`, { method: 'POST', body: { files, method, reason } });
 export const proposalAction = (id: number, action: 'approve' | 'execute' | 'receipt') =>
   api<Proposal>(`${D}/proposals/${id}/${action}/`, { method: 'POST' });
+export const getTombstones = (query: string) => api<Page<Tombstone>>(`${D}/tombstones/${query ? `?${query}` : ''}`);
+/** A transfer proposal's package (BagIt, tar.gz), once built. */
+export const packageUrl = (proposalId: number) => `${D}/proposals/${proposalId}/package/`;
 
 /** The register's download address: CSV (UTF-8 with BOM or cp932) or XLSX, full or public. */
 export function registerUrl(kind: 'csv' | 'xlsx', options: { public?: boolean; encoding?: 'utf-8' | 'cp932'; lang?: 'ja' | 'en' } = {}): string {

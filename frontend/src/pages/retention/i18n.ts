@@ -118,6 +118,12 @@ export const ja = {
   'rt.bulk': '検索結果をファイルに入れる',
   'rt.bulkPick': 'このページの結果から選ぶ',
   'rt.bulkAll': 'すべて選ぶ',
+  'rt.tombstones': '廃棄・移管の記録',
+  'rt.documentId': '文書ID',
+  'rt.version': '版',
+  'rt.decision': '決定',
+  'rt.decidedBy': '決定者',
+  'rt.package': '移管パッケージ',
 };
 
 export type RtKey = keyof typeof ja;
@@ -237,6 +243,12 @@ export const en: Record<RtKey, string> = {
   'rt.bulk': 'Put search results into a file',
   'rt.bulkPick': 'Pick from the results on this page',
   'rt.bulkAll': 'Select all',
+  'rt.tombstones': 'Destruction and transfer records',
+  'rt.documentId': 'Document ID',
+  'rt.version': 'Version',
+  'rt.decision': 'Decision',
+  'rt.decidedBy': 'decided by',
+  'rt.package': 'Transfer package',
 };
 
 export function rtTranslate(lang: Lang, key: RtKey, params?: Record<string, string | number>): string {
