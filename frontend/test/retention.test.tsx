@@ -8,7 +8,7 @@ import { Router } from '../src/router';
 import { en, ja, rtTranslate } from '../src/pages/retention/i18n';
 import { filesQuery, fileHistory, fiscalYearEnd, fiscalYearOf, fiscalYearStart, isoDay, isRecordsOfficer, nextActions, progress } from '../src/pages/retention/model';
 import { registerUrl, rowsOf } from '../src/pages/retention/client';
-import FilePage from '../src/pages/retention/FilePage';
+import FilePage, { changedFields } from '../src/pages/retention/FilePage';
 import DashboardPage from '../src/pages/retention/DashboardPage';
 import RegisterPage from '../src/pages/retention/RegisterPage';
 import DocumentPanel from '../src/pages/retention/DocumentPanel';
@@ -225,6 +225,52 @@ describe('records dashboard', () => {
     await act(async () => (queue.querySelector('input[type="checkbox"]') as HTMLInputElement).click());
     expect(propose.disabled).toBe(false);
     expect(host.querySelector('[data-testid="rt-proposals"]')?.textContent).toContain('1/2 件完了');
+  });
+});
+
+describe('editing the register fields', () => {
+  const type = async (input: HTMLInputElement, value: string) => {
+    await act(async () => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  };
+  it('sends only what changed', () => {
+    const file = { title: 'A', fiscal_year: 2021, category_major: '', category_middle: '', creator_post: '', medium: 'paper', location: '', remarks: '' };
+    expect(changedFields(file, { ...file, fiscal_year: '2021', location: '書庫B' })).toEqual({ location: '書庫B' });
+    expect(changedFields(file, { ...file, fiscal_year: '2022' })).toEqual({ fiscal_year: 2022 });
+    expect(changedFields(file, { ...file, fiscal_year: 'x' })).toEqual({ fiscal_year: 'x' });
+  });
+  it('lets an officer edit, shows the API\'s error, and saves; staff get no form', async () => {
+    const staff = await render(createElement(FilePage, { id: '7' }), 'staff');
+    expect(staff.querySelector('[data-testid="edit-register"]')).toBeNull();
+    document.body.innerHTML = '';
+    const host = await render(createElement(FilePage, { id: '7' }), 'records_officer');
+    await act(async () => (host.querySelector('[data-testid="edit-register"]') as HTMLButtonElement).click());
+    const form = host.querySelector('[data-testid="register-form"]') as HTMLFormElement;
+    expect((form.querySelector('input[name="title"]') as HTMLInputElement).value).toBe('令和3年度 契約書');
+    await type(form.querySelector('input[name="location"]') as HTMLInputElement, '書庫B');
+    const sent: { method: string; url: string; body: unknown }[] = [];
+    const stubbed = globalThis.fetch;
+    let refuse = true;
+    globalThis.fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (init?.method === 'PATCH') {
+        sent.push({ method: init.method, url: String(input), body: JSON.parse(String(init.body)) });
+        if (refuse)
+          return new Response(JSON.stringify({ error: 'use_custody_transfer', message: '所管課の変更は所管換で行ってください。', message_en: 'Change the custodian section through a custody transfer (所管換).' }), { status: 400, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ ...FILE, location: '書庫B' }), { status: 200, headers: { 'content-type': 'application/json' } });
+      }
+      return stubbed(input, init);
+    }) as typeof fetch;
+    await act(async () => form.requestSubmit());
+    for (let i = 0; i < 3; i++) await act(async () => new Promise((r) => setTimeout(r, 5)));
+    expect(sent[0]).toEqual({ method: 'PATCH', url: '/api/retention/files/7/', body: { location: '書庫B' } });
+    expect(form.textContent).toContain('所管課の変更は所管換で行ってください。');
+    refuse = false;
+    await act(async () => form.requestSubmit());
+    for (let i = 0; i < 3; i++) await act(async () => new Promise((r) => setTimeout(r, 5)));
+    expect(sent).toHaveLength(2);
+    expect(host.querySelector('[data-testid="register-form"]')).toBeNull();
   });
 });
 

@@ -9,7 +9,7 @@ import { errorMessage } from '../../lib/api';
 import { formatDate, formatFiscalYear } from '../../lib/format';
 import { Link } from '../../router';
 import { ErrorMessage, Spinner } from '../../components/ui';
-import { addExtension, addHold, correctStartDate, endHold, getClasses, getFile, transferCustody, type RecordFileDetail, type RetentionClass } from './client';
+import { addExtension, addHold, correctStartDate, endHold, getClasses, getFile, transferCustody, updateFile, type RecordFileDetail, type RetentionClass } from './client';
 import { ClassifyPicker } from './ClassifyPicker';
 import { useRt, type RtKey } from './i18n';
 import { classLabel, fileHistory, isoDay, isRecordsOfficer, sectionLabel } from './model';
@@ -108,6 +108,7 @@ export default function FilePage({ id }: { id: string }) {
             <dt>{t('rt.remarks')}</dt>
             <dd>{file.remarks || '—'}</dd>
           </dl>
+          {officer && !file.closed_at && <EditRegisterForm file={file} onSaved={() => void load()} />}
           {officer && !file.closed_at && departments.length > 0 && <CustodyForm fileId={file.id} current={file.custodian} departments={departments} run={run} />}
         </section>
       </div>
@@ -331,6 +332,100 @@ function CustodyForm({ fileId, current, departments, run }: { fileId: number; cu
       <button type="submit" className="button">
         {t('rt.custodyMoveAction')}
       </button>
+    </form>
+  );
+}
+
+const EDITABLE = ['title', 'fiscal_year', 'category_major', 'category_middle', 'creator_post', 'medium', 'location', 'remarks'] as const;
+type Editable = (typeof EDITABLE)[number];
+const EDIT_LABELS: Record<Editable, RtKey> = {
+  title: 'rt.title',
+  fiscal_year: 'rt.fiscalYear',
+  category_major: 'rt.categoryMajor',
+  category_middle: 'rt.categoryMiddle',
+  creator_post: 'rt.creatorPost',
+  medium: 'rt.medium',
+  location: 'rt.location',
+  remarks: 'rt.remarks',
+};
+
+/** Only the fields that changed, so the server's audit entry names just those. */
+export function changedFields(file: Record<Editable, string | number>, form: Record<Editable, string>): Record<string, string | number> {
+  const changed: Record<string, string | number> = {};
+  for (const name of EDITABLE) {
+    const value = name === 'fiscal_year' ? Number(form[name]) : form[name];
+    if (String(value) !== String(file[name])) changed[name] = name === 'fiscal_year' && !/^\d+$/.test(form[name].trim()) ? form[name] : value;
+  }
+  return changed;
+}
+
+function EditRegisterForm({ file, onSaved }: { file: RecordFileDetail; onSaved: () => void }) {
+  const { t, lang } = useRt();
+  const initial = () => Object.fromEntries(EDITABLE.map((name) => [name, String(file[name] ?? '')])) as Record<Editable, string>;
+  const [open, setOpen] = useState(false);
+  const [form, setForm] = useState(initial);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  if (!open)
+    return (
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="edit-register"
+        onClick={() => {
+          setForm(initial());
+          setFailure(null);
+          setOpen(true);
+        }}
+      >
+        {t('rt.editRegister')}
+      </button>
+    );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const changed = changedFields(file, form);
+    if (Object.keys(changed).length === 0) {
+      setOpen(false);
+      return;
+    }
+    setBusy(true);
+    setFailure(null);
+    updateFile(file.id, changed).then(
+      () => {
+        setBusy(false);
+        setOpen(false);
+        onSaved();
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(error);
+      },
+    );
+  };
+  return (
+    <form className="ap-form" onSubmit={submit} data-testid="register-form" aria-label={t('rt.editRegister')}>
+      {failure !== null && <ErrorMessage>{errorMessage(failure, lang)}</ErrorMessage>}
+      {EDITABLE.map((name) => (
+        <label className="field" key={name}>
+          <span>{t(EDIT_LABELS[name])}</span>
+          {name === 'medium' ? (
+            <select name={name} value={form.medium} onChange={(e) => setForm({ ...form, medium: e.target.value })}>
+              <option value="paper">{t('rt.medium.paper')}</option>
+              <option value="electronic">{t('rt.medium.electronic')}</option>
+            </select>
+          ) : (
+            <input name={name} inputMode={name === 'fiscal_year' ? 'numeric' : undefined} required={name === 'title' || name === 'fiscal_year'} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} />
+          )}
+        </label>
+      ))}
+      <div className="button-row">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {t('rt.save')}
+        </button>
+        <button type="button" className="button" onClick={() => setOpen(false)}>
+          {t('rt.cancel')}
+        </button>
+      </div>
     </form>
   );
 }

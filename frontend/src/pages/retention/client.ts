@@ -146,6 +146,8 @@ const D = '/api/retention/disposition';
 export const getClasses = () => api<Page<RetentionClass> | RetentionClass[]>(`${R}/classes/?page_size=100`).then(rowsOf);
 export const getFiles = (query: string) => api<Page<RecordFile>>(`${R}/files/?${query}`);
 export const getFile = (id: number | string) => api<RecordFileDetail>(`${R}/files/${id}/`);
+/** Change a file's register fields (officers; the custodian changes only through 所管換). */
+export const updateFile = (id: number, fields: Record<string, unknown>) => api<RecordFile>(`${R}/files/${id}/`, { method: 'PATCH', body: fields });
 export const createFile = (fields: Record<string, unknown>) => api<RecordFile>(`${R}/files/`, { method: 'POST', body: fields });
 export const classifyIntoFile = (fileId: number | string, documentIds: number[]) =>
   api<DocumentRetention[]>(`${R}/files/${fileId}/classify/`, { method: 'POST', body: { document_ids: documentIds } });

@@ -124,6 +124,7 @@ export const ja = {
   'rt.decision': '決定',
   'rt.decidedBy': '決定者',
   'rt.package': '移管パッケージ',
+  'rt.editRegister': '管理簿の項目を編集',
 };
 
 export type RtKey = keyof typeof ja;
@@ -249,6 +250,7 @@ export const en: Record<RtKey, string> = {
   'rt.decision': 'Decision',
   'rt.decidedBy': 'decided by',
   'rt.package': 'Transfer package',
+  'rt.editRegister': 'Edit the register fields',
 };
 
 export function rtTranslate(lang: Lang, key: RtKey, params?: Record<string, string | number>): string {
