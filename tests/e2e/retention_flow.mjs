@@ -201,6 +201,22 @@ await step('a second records officer decides it (two-person review) and carries 
   await shot('05-dashboard-after-destruction');
 });
 
+await step('the officer finds the destroyed file on 廃棄・移管の記録 (from the finished proposal)', async () => {
+  await page.getByTestId('rt-proposals').getByTestId('rt-tombstones-link').first().click();
+  await page.getByRole('heading', { name: '廃棄・移管の記録' }).waitFor({ timeout: 15000 });
+  const search = page.getByTestId('tombstone-search');
+  await search.getByLabel('ファイル名').fill('旧庁舎');
+  await search.getByRole('button', { name: '検索' }).click();
+  const list = page.getByTestId('tombstone-list');
+  await list.getByRole('button', { name: EXPIRED }).click();
+  const detail = page.getByTestId('tombstone-detail');
+  await detail.waitFor({ timeout: 15000 });
+  expect((await list.innerText()).includes('廃棄'), 'the record does not say 廃棄');
+  // The seeded file held no documents: no version hashes, but every shown one is a SHA-256.
+  for (const code of await detail.locator('code').allInnerTexts()) expect(/^[0-9a-f]{64}$/.test(code), `not a SHA-256: ${code}`);
+  await shot('05b-tombstones');
+});
+
 await step('a member of staff of another department cannot see the file (page, API, register)', async () => {
   await login(config.otherDepartment);
   expect((await page.getByTestId('nav-retention').count()) === 0, 'staff see the records officer link');
