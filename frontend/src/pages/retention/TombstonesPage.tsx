@@ -123,28 +123,31 @@ function TombstoneDetail({ stone, date }: { stone: Tombstone; date: (iso: string
           </dd>
         </>
       </dl>
-      <table className="ap-table small" data-testid="tombstone-hashes">
-        <thead>
-          <tr>
-            <th>{t('rt.documentId')}</th>
-            <th>{t('rt.title')}</th>
-            <th>{t('rt.version')}</th>
-            <th>SHA-256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {stone.hashes.map((h) => (
-            <tr key={`${h.document}-${h.version}`}>
-              <td>{h.document}</td>
-              <td>{h.title}</td>
-              <td>{h.version}</td>
-              <td>
-                <code>{h.sha256}</code>
-              </td>
+      {stone.hashes.length === 0 && <p className="muted small">{t('rt.noDocuments')}</p>}
+      {stone.hashes.length > 0 && (
+        <table className="ap-table small" data-testid="tombstone-hashes">
+          <thead>
+            <tr>
+              <th>{t('rt.documentId')}</th>
+              <th>{t('rt.documents')}</th>
+              <th>{t('rt.version')}</th>
+              <th>SHA-256</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {stone.hashes.map((h) => (
+              <tr key={`${h.document}-${h.version}`}>
+                <td>{h.document}</td>
+                <td>{h.title}</td>
+                <td>{h.version}</td>
+                <td>
+                  <code>{h.sha256}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
