@@ -151,6 +151,20 @@ await step("a filed document's page shows its retention under it (file, effectiv
   expect((await panel.locator(`a[href="/retention/files/${fileId}"]`).count()) === 1, 'no link to the file');
 });
 
+await step("the officer edits the file's register fields: a bad fiscal year is refused with the API's message, then the location is saved", async () => {
+  await page.goto(`${base}/retention/files/${fileId}`);
+  await page.getByTestId('edit-register').click();
+  const form = page.getByTestId('register-form');
+  await form.locator('input[name="fiscal_year"]').fill('x');
+  await form.getByRole('button', { name: '変更を保存' }).click();
+  await form.getByRole('alert').waitFor({ timeout: 15000 });
+  await form.locator('input[name="fiscal_year"]').fill('2025');
+  await form.locator('input[name="location"]').fill('本庁舎書庫B');
+  await form.getByRole('button', { name: '変更を保存' }).click();
+  await form.waitFor({ state: 'detached', timeout: 15000 });
+  await page.getByTestId('file-page').getByText('本庁舎書庫B').waitFor({ timeout: 15000 });
+});
+
 await step('the register lists the file and exports it as XLSX', async () => {
   await page.goto(`${base}/retention/register?fiscal_year=2025`);
   await page.getByTestId('register-table').getByText(TITLE).waitFor({ timeout: 15000 });

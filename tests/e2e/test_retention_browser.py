@@ -99,5 +99,6 @@ def test_a_records_officer_files_holds_and_exports_in_a_real_browser(tmp_path):
     assert int(row["id"]) == file_id
     assert int(row["fiscal_year"]) == 2025
     assert row["period"] == "1年"
+    assert row["location"] == "本庁舎書庫B"  # edited on the file page before the export
     assert str(row["expiry"]).startswith("2027-03-31")
     assert str(row["effective_expiry"]).startswith("2027-11-30")

@@ -420,7 +420,7 @@ function EditRegisterForm({ file, onSaved }: { file: RecordFileDetail; onSaved: 
       ))}
       <div className="button-row">
         <button type="submit" className="button button--primary" disabled={busy}>
-          {t('rt.save')}
+          {t('rt.saveChanges')}
         </button>
         <button type="button" className="button" onClick={() => setOpen(false)}>
           {t('rt.cancel')}

@@ -125,6 +125,7 @@ export const ja = {
   'rt.decidedBy': '決定者',
   'rt.package': '移管パッケージ',
   'rt.editRegister': '管理簿の項目を編集',
+  'rt.saveChanges': '変更を保存',
 };
 
 export type RtKey = keyof typeof ja;
@@ -251,6 +252,7 @@ export const en: Record<RtKey, string> = {
   'rt.decidedBy': 'decided by',
   'rt.package': 'Transfer package',
   'rt.editRegister': 'Edit the register fields',
+  'rt.saveChanges': 'Save changes',
 };
 
 export function rtTranslate(lang: Lang, key: RtKey, params?: Record<string, string | number>): string {
