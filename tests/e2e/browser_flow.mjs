@@ -281,7 +281,8 @@ await step('edit metadata of the scanned document (amount, date, counterparty)',
   await page.getByLabel('取引先').fill('株式会社みらい建設');
   await page.getByRole('button', { name: '保存' }).click();
   await page.getByText('文書情報を保存しました。').waitFor();
-  const panel = await page.locator('.meta-list').innerText();
+  // The document's own facts, not the extracted-values or retention panels (same list style).
+  const panel = await page.getByTestId('document-facts').innerText();
   expect(panel.includes('¥1,234,000'), `amount not shown as ¥1,234,000: ${panel}`);
   expect(panel.includes('令和6年4月1日 (2024-04-01)'), `date not shown in 和暦: ${panel}`);
   await page.locator('details:has(summary:text("操作履歴"))').evaluate((d) => (d.open = true));

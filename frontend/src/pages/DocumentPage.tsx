@@ -318,7 +318,7 @@ function MetadataPanel({ doc, onSaved }: { doc: DocumentDetail; onSaved: (doc: D
           }}
         />
       ) : (
-        <dl className="meta-list">
+        <dl className="meta-list" data-testid="document-facts">
           {rows.map(([label, value]) => (
             <div key={label}>
               <dt>{label}</dt>
