@@ -201,12 +201,15 @@ await step('a second records officer decides it (two-person review) and carries 
   await proposals.getByText('決定済').waitFor({ timeout: 15000 });
   await proposals.getByRole('button', { name: '実施' }).click();
   const deadline = Date.now() + 120000;
-  // Destruction runs as a job in the worker: reload until the proposal is done.
+  // Destruction runs as a job in the worker: reload until the proposal is done. Each item
+  // commits before the proposal does, so '1/1 件完了' alone can show while the state is
+  // still 実施中: wait for the state (its link to the tombstones appears only when done).
   for (;;) {
     await page.goto(`${base}/retention`);
     await proposals.waitFor({ timeout: 15000 });
     const text = await proposals.innerText();
-    if (text.includes('完了') && text.includes('1/1 件完了')) break;
+    const finished = (await proposals.getByTestId('rt-tombstones-link').count()) > 0;
+    if (finished && text.includes('· 完了 ·') && text.includes('1/1 件完了')) break;
     expect(Date.now() < deadline, `the destruction did not finish: ${text}`);
     await page.waitForTimeout(2000);
   }
