@@ -16,6 +16,7 @@ mapping, U+FFFD, private-use code points) is reported as such so the caller can 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,11 +86,13 @@ def _char_maker(page: Any) -> Any:
     norm = page.pdf.unicode_norm
 
     def make(obj: Any) -> dict[str, Any]:
-        text = obj.get_text()
+        text = _visible(obj.get_text())
         top = (height - obj.y1) + mb_top
         fontname = obj.fontname
         if isinstance(fontname, bytes):  # rare byte-encoded font names, as pdfplumber
-            return page.process_object(obj)
+            char = page.process_object(obj)
+            char["text"] = _visible(char["text"])
+            return char
         return {
             "fontname": fontname,
             "adv": obj.adv,
@@ -111,6 +114,20 @@ def _char_maker(page: Any) -> Any:
         }
 
     return make
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _visible(text: str) -> str:
+    """A glyph's text with control characters as U+FFFD.
+
+    A font whose ToUnicode map sends a glyph to U+0000 (a character missing from the
+    embedded subset) would otherwise put a NUL into the page text, which PostgreSQL refuses
+    in a text column. U+FFFD keeps the glyph's place (hit boxes count characters) and is
+    counted as an unmapped glyph by ``text_layer_problem``.
+    """
+    return text if text.isprintable() else _CONTROL.sub("\ufffd", text)
 
 
 def _is_space(text: str) -> bool:

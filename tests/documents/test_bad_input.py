@@ -94,6 +94,37 @@ def png_bomb(width: int = 30000, height: int = 30000) -> bytes:
     )
 
 
+def pdf_with_a_nul_glyph() -> bytes:
+    """A born-digital page whose font maps one glyph to U+0000 (a character missing from
+    the embedded subset, as some office exports write it)."""
+    pdf = pikepdf.new()
+    to_unicode = pdf.make_stream(
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Kiroku def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"1 beginbfrange <00> <7F> <0000> endbfrange endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end"
+    )
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.Type1,
+        BaseFont=pikepdf.Name.Helvetica,
+        ToUnicode=to_unicode,
+    )
+    content = pdf.make_stream(
+        b"BT /F1 12 Tf 72 700 Td (Budget request\\000 for the road maintenance section) Tj ET"
+    )
+    page = pikepdf.Dictionary(
+        Type=pikepdf.Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Contents=content,
+        Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font)),
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return buffer.getvalue()
+
+
 def test_zero_byte_file_is_refused_clearly(store, clients):
     response = upload(clients["tanaka"], b"")
     assert response.status_code == 400
@@ -303,3 +334,15 @@ def test_database_down_answers_503_stores_nothing_and_stays_up(tmp_path):
     finally:
         server.terminate()
         server.wait(30)
+
+
+def test_a_nul_character_in_a_text_layer_does_not_fail_processing(store, clients):
+    # PostgreSQL refuses NUL in text: the glyph is kept as U+FFFD, the rest is searchable.
+    created = upload(clients["tanaka"], pdf_with_a_nul_glyph(), "予算要求.pdf")
+    assert created.status_code == 201, created.content
+    run_jobs()
+    document = Document.objects.get(pk=created.json()["id"])
+    assert document.status == "ready", document.error
+    version = document.versions.get(number=1)
+    assert "\x00" not in version.raw_content and "\x00" not in version.content
+    assert "Budget request\ufffd for the road maintenance section" in version.raw_content
