@@ -40,9 +40,11 @@ _MIXED_NUMBER = (
 _NOT_AFTER = r"(?<![0-9A-Za-z.,\-/△▲数何])"
 _NOT_BEFORE = r"(?![0-9A-Za-z]|[.,/\-][0-9])"
 
-# After a yen sign, OCR often reads a thousands comma as a full stop (¥1.234,000): yen
-# have no decimals, so 3-digit groups split by either mark are one grouped number.
-_OCR_GROUPED = r"[0-9]{1,3}(?:[.,] ?[0-9]{3})+"
+# After a yen sign, OCR often reads a thousands comma as a full stop (¥1.234,000), or as
+# several (¥2.969,.032, 6.072.,.000円 from a smudged comma): yen have no decimals, so
+# 3-digit groups split by up to three of these marks are one grouped number.
+_OCR_GROUPED = r"[0-9]{1,3}(?:[.,]{1,3} ?[0-9]{3})+"
+_GROUP_MARKS = re.compile(r"[.,]+")
 # A backslash is the yen sign in Japanese encodings; not after a path-like character.
 _YEN_SIGN_AMOUNT = re.compile(
     rf"(?:¥|(?<![A-Za-z0-9:\\])\\) *(?P<number>{_OCR_GROUPED}|{_ARABIC}){_NOT_BEFORE}"
@@ -133,14 +135,14 @@ def find_amounts(text: str) -> list[Candidate[int]]:
         number = digits(match["number"])
         if "." in number:
             kind = "formal" if match["kin"] else "yen_suffix"
-            add(parse_japanese_number(number.replace(".", ",")), match.span(), kind, _DOT_NOTE)
+            add(parse_japanese_number(_GROUP_MARKS.sub(",", number)), match.span(), kind, _DOT_NOTE)
     for match in _YEN_SUFFIX_AMOUNT.finditer(text):
         number = digits(match["number"]) + (match["unit"] or "")
         add(parse_japanese_number(number), match.span(), "formal" if match["kin"] else "yen_suffix")
     for match in _YEN_SIGN_AMOUNT.finditer(text):
         number = digits(match["number"])
         notes = _DOT_NOTE if "." in number else ()
-        add(parse_japanese_number(number.replace(".", ",")), match.span(), "yen_sign", notes)
+        add(parse_japanese_number(_GROUP_MARKS.sub(",", number)), match.span(), "yen_sign", notes)
     for pattern in (_LABELLED_PLAIN_AMOUNT, _CAPTIONED_PLAIN_AMOUNT):
         for match in pattern.finditer(text):
             span = match.span("number")
@@ -149,7 +151,7 @@ def find_amounts(text: str) -> list[Candidate[int]]:
                 continue  # a bare comma-grouped number is money only under a caption
             number = digits(match["number"])
             notes = _DOT_NOTE if "." in number else ()
-            value = parse_japanese_number(number.replace(".", ","))
+            value = parse_japanese_number(_GROUP_MARKS.sub(",", number))
             if value is not None and multiplier is not None:
                 add(value * multiplier, span, "plain", (*notes, f"unit caption: ×{multiplier:,}"))
             else:

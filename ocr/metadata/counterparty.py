@@ -26,13 +26,25 @@ from ja.legal_forms import (
     expand_legal_form_abbreviations,
 )
 from ja.normalize import normalize_text
-from ocr.metadata.candidates import Candidate, clamp_confidence, line_before
+from ocr.metadata.candidates import Candidate, clamp_confidence, line_after, line_before
+from ocr.metadata.misreadings import repair_name
 
 __all__ = ["choose_counterparty", "find_counterparties", "is_own_side", "is_public_body"]
 
 _ABBREVIATION = "|".join(sorted(LEGAL_FORM_ABBREVIATIONS, key=len, reverse=True))
+# Tesseract reads the enclosed ㈱ as 帆, 内, .内, 株 or (株 on degraded scans. Taken as ㈱
+# only where a company's name starts (a line's start, or after 名称) and the name stands
+# over its representative (内港北測量 / 代表者 …).
+_MISREAD_KABU = re.compile(r"\(株|\.?内|帆|株")
 _LEGAL_FORM = re.compile(
-    "|".join([*sorted(LEGAL_FORMS, key=len, reverse=True), rf"\( *(?:{_ABBREVIATION}) *\)"])
+    "|".join(
+        [
+            *sorted(LEGAL_FORMS, key=len, reverse=True),
+            rf"\( *(?:{_ABBREVIATION}) *\)",
+            rf"(?m:(?:^|(?<=名称)) *(?:{_MISREAD_KABU.pattern})"
+            r"(?=[^\s\d()]{2,30} *\n\s*(?:代表取締役|代表者|代表社員)))",
+        ]
+    )
 )
 
 _LATIN = "A-Za-z0-9&'.\\-"
@@ -62,13 +74,15 @@ _HIRAGANA_RANGE = "\u3040-\u309f"
 # What ends a name read forwards from a legal form: a role, an honorific, a particle.
 _AFTER_NAME = re.compile(
     "代表取締役|代表者|代表理事|代表社員|取締役|理事長|社長|御中|様|殿|宛|"
+    # (以下「乙」という。) after a contract's party; its "(" often read as し in vertical scans
+    "[(し]?以下|"
     # the rest of a sentence: …ほか3者から参考見積, …より受領
     rf"(?<![{_HIRAGANA_RANGE}])(?:ほか|外[0-9]|から|より)|" + _PARTICLE_BETWEEN_WORDS
 )
 # What comes before a name read backwards from a legal form: a label, an honorific, the end
-# of an address (…1番地, …5号), a digit, a particle.
+# of an address (…1番地, …2番, …5号), a digit, a particle.
 _BEFORE_NAME = re.compile(
-    rf".*(?:{_LABEL}|御中|様|殿|宛|番地|丁目|号|[0-9]|{_PARTICLE_BETWEEN_WORDS})"
+    rf".*(?:{_LABEL}|御中|様|殿|宛|番地|丁目|号|[0-9]番|[0-9]|{_PARTICLE_BETWEEN_WORDS})"
 )
 _SPACES = re.compile(" *")
 # Longer runs are sentences, not names; the limit also keeps the search linear in the text.
@@ -97,6 +111,23 @@ def _canonical_name(name: str) -> str:
     """Legal form spelt out, spaces kept only between Latin words."""
     name = expand_legal_form_abbreviations(name.strip())
     return re.sub(r"(?<![A-Za-z0-9]) | (?![A-Za-z0-9])", "", name)
+
+
+def _is_misread_kabu(form: str) -> bool:
+    return form not in LEGAL_FORMS and bool(_MISREAD_KABU.fullmatch(form))
+
+
+def _repaired(form: str, value: str) -> tuple[str, tuple[str, ...]]:
+    """The value with Tesseract's usual misreadings of a legal form or trade word put
+    right (see ocr.metadata.misreadings), and the notes saying so. ``form`` is the legal
+    form as matched (a misread ㈱ is none of the spelt-out or abbreviated forms)."""
+    notes: tuple[str, ...] = ()
+    misread = form.strip()
+    if _is_misread_kabu(misread) and value.startswith(misread):
+        value = "株式会社" + value[len(misread) :]
+        notes = (f"OCR misreading: {misread} → ㈱",)
+    value, note = repair_name(value)
+    return value, (*notes, note) if note else notes
 
 
 def _strip_leading_label(name: str) -> tuple[str, bool]:
@@ -131,10 +162,16 @@ def _legal_entity_candidates(text: str) -> list[Candidate[str]]:
             after = (after[: stop.start()] if stop else after).rstrip()
             if not after:
                 continue  # a legal form on its own: 株式会社とは
+            if (
+                _is_misread_kabu(form[0].strip())
+                and line_after(text, name_start + len(after)).strip()
+            ):
+                continue  # a misread ㈱ starts a name that is the whole rest of its line
             span = (form.start(), name_start + len(after))
         written = text[span[0] : span[1]]
         confidence = _confidence(text, span, 0.6, labelled=False)
-        found.append(Candidate(_canonical_name(written), written, span, confidence))
+        value, notes = _repaired(form[0], _canonical_name(written))
+        found.append(Candidate(value, written, span, confidence, notes))
     return found
 
 
@@ -149,7 +186,8 @@ def _other_candidates(text: str) -> list[Candidate[str]]:
             end = match.start("name") + len(written)
             span = (end - len(name), end)
             confidence = _confidence(text, span, base, labelled)
-            found.append(Candidate(_canonical_name(name), name, span, confidence))
+            value, notes = _repaired("", _canonical_name(name))
+            found.append(Candidate(value, name, span, confidence, notes))
     return found
 
 

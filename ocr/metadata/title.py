@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ja.normalize import normalize_text
+from ocr.metadata.misreadings import near_word_at_end
 
 __all__ = ["DOCUMENT_TYPE_WORDS", "propose_title"]
 
@@ -59,13 +60,19 @@ def propose_title(text: str) -> str | None:
     subject = _SUBJECT.search(text)
     if subject:
         return subject["subject"].strip()[:100]
-    for line in text.splitlines()[:_HEADING_LINES]:
-        heading = _joined(line)
+    headings = [
+        heading
+        for heading in map(_joined, text.splitlines()[:_HEADING_LINES])
         # a heading is the line itself, not a sentence that mentions a 請求書
-        if (
-            2 <= len(heading) <= _LONGEST_HEADING
-            and _TYPE_WORD.search(heading)
-            and not _SENTENCE.search(heading)
-        ):
+        if 2 <= len(heading) <= _LONGEST_HEADING and not _SENTENCE.search(heading)
+    ]
+    for heading in headings:
+        if _TYPE_WORD.search(heading):
             return heading
+    # A scan's heading with one stroke misread (見策書, 予算要求書 as 予算要水書): the type
+    # word ends a heading, so only there (議事次第 is not a misread 議事録).
+    for heading in headings:
+        repaired = near_word_at_end(heading, DOCUMENT_TYPE_WORDS)
+        if repaired is not None:
+            return repaired
     return None
