@@ -142,7 +142,8 @@ await step('the 係長 approves from the inbox, with the stamp shown before conf
 
 await step('the 課長 approves', async () => {
   await actFromInbox('yamada', 'approval', 'approve', '承認');
-  expect((await page.locator('.ap-step[data-step="3"]').getAttribute('data-step-state')) === 'open', 'the 合議 step did not open');
+  // wait for the refreshed timeline rather than read it once: the notice can come first
+  await page.locator('.ap-step[data-step="3"][data-step-state="open"]').waitFor({ timeout: 15000 });
 });
 
 await step('the two 合議 run in parallel: both consultees have it at once, each agrees', async () => {
@@ -152,7 +153,7 @@ await step('the two 合議 run in parallel: both consultees have it at once, eac
   await actFromInbox('ito', 'consultation', 'agree', '合議(同意)');
   expect((await page.locator('.ap-step[data-step="3"]').getAttribute('data-step-state')) === 'open', 'the 合議 closed after one of two');
   await actFromInbox('kato', 'consultation', 'agree', '合議(同意)');
-  expect((await page.locator('.ap-step[data-step="4"]').getAttribute('data-step-state')) === 'open', 'the 決裁 step did not open');
+  await page.locator('.ap-step[data-step="4"][data-step-state="open"]').waitFor({ timeout: 15000 });
 });
 
 await step('the 次長 decides as proxy (代決) while the 部長 is registered absent', async () => {
@@ -161,13 +162,15 @@ await step('the 次長 decides as proxy (代決) while the 部長 is registered 
   const stamp = await actOnCase('proxy-decide', '代決');
   expect(stamp.includes('代決'), `stamp description: ${stamp}`);
   await page.locator('.case-page[data-case-state="decided"]').waitFor({ timeout: 15000 });
-  expect((await page.locator('[data-capacity="proxy"]').count()) === 1, 'the timeline does not show 代決');
+  await page.locator('[data-capacity="proxy"]').first().waitFor({ timeout: 15000 });
+  expect((await page.locator('[data-capacity="proxy"]').count()) === 1, 'the timeline does not show 代決 once');
   await shot('03-proxy-decided');
 });
 
 await step('the 部長 finds it in 後閲待ち and does the 後閲', async () => {
   await actFromInbox('sato', 'post_review', 'post-review', '後閲');
-  expect((await page.locator('[data-post-reviewed]').count()) === 1, 'the timeline does not show the 後閲');
+  await page.locator('[data-post-reviewed]').first().waitFor({ timeout: 15000 });
+  expect((await page.locator('[data-post-reviewed]').count()) === 1, 'the timeline does not show the 後閲 once');
   await page.goto(`${base}/approvals?tab=post_review`);
   await page.locator('button[data-tab="post_review"] .ap-count').filter({ hasText: /^0$/ }).waitFor({ timeout: 15000 });
 });

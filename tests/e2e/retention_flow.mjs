@@ -136,8 +136,9 @@ await step('a 開示請求 hold decided on 2026-11-30 moves the effective expiry
   await form.locator('input[name="event_on"]').fill('2026-11-30');
   await form.getByRole('button', { name: '保留を加える' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="file-effective-expiry"]')?.getAttribute('data-iso') === '2027-11-30', null, { timeout: 15000 });
-  expect((await page.getByTestId('file-holds').innerText()).includes('開示第128号'), 'the hold is not listed');
-  expect((await page.getByTestId('file-history').innerText()).includes('開示第128号'), 'the history does not show the hold');
+  // the holds and the history refresh after the expiry: wait for each rather than read once
+  await page.getByTestId('file-holds').getByText('開示第128号').first().waitFor({ timeout: 15000 });
+  await page.getByTestId('file-history').getByText(/開示第128号/).first().waitFor({ timeout: 15000 });
   const documents = await page.evaluate(async (ids) => Promise.all(ids.map(async (id) => (await (await fetch(`/api/retention/documents/${id}/`)).json()).effective_expiry)), config.documents);
   expect(documents.every((d) => d === '2027-11-30'), `documents' effective expiry: ${documents.join(', ')}`);
   await shot('03-file-with-hold');
