@@ -19,7 +19,8 @@ In one run it
    with ``put_object`` as Kiroku's store calls it (diagnostic), through a bare WSGI
    pass-through to S3 (diagnostic floor: ``benchmarks/upload_floor_app.py``), and over
    HTTP through the API, the four taking turns file by file; prints the median rate per
-   size and the ratio Kiroku / baseline.
+   size and the ratio Kiroku / baseline. The API upload sends the file as the request
+   body, as the web app does; ``--body multipart`` measures the multipart form instead.
 
 Every upload gets a fresh 32-byte nonce in its first line, on both sides, so that Kiroku's
 content addressing never takes its "same bytes again" path. It exits 0 whatever the
@@ -437,6 +438,19 @@ class KirokuClient:
         send_file(self.server, "POST", "/api/documents/", path, headers, head, tail)
 
 
+class KirokuRawClient(KirokuClient):
+    """``POST /api/documents/`` with the file as the whole body (``RawFileParser``)."""
+
+    def upload(self, path: Path) -> None:
+        self.uploaded += 1
+        headers = {
+            "Authorization": f"Token {self.token}",
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="bench-{self.uploaded}.pdf"',
+        }
+        send_file(self.server, "POST", "/api/documents/", path, headers)
+
+
 class FloorClient:
     """A raw ``PUT`` of the file to the bare pass-through app (``upload_floor_app``)."""
 
@@ -681,6 +695,13 @@ def main(argv: list[str] | None = None) -> int:
         help="size of the memory upload (0: skip the memory part)",
     )
     parser.add_argument(
+        "--body",
+        choices=("raw", "multipart"),
+        default="raw",
+        help="how the API upload is sent: the file as the body, as the web app sends it "
+        "(default), or a multipart form (scripts, curl -F)",
+    )
+    parser.add_argument(
         "--wsgi",
         default="dms.wsgi",
         help="WSGI module for gunicorn (to try a change; default dms.wsgi)",
@@ -744,7 +765,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         if status != 200:
             raise BenchError(f"token: {status} {body[:300]!r}")
-        client = KirokuClient(server, json.loads(body)["token"])
+        client_class = KirokuRawClient if args.body == "raw" else KirokuClient
+        client = client_class(server, json.loads(body)["token"])
+        log(f"Kiroku uploads: {args.body} body")
 
         memory_ok = None
         if big is not None:

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -34,7 +35,7 @@ from dms.documents.serializers import (
     VersionCommentSerializer,
     VersionSerializer,
 )
-from dms.documents.uploads import UNEXPECTED_FILE, StreamingMultiPartParser
+from dms.documents.uploads import UNEXPECTED_FILE, RawFileParser, StreamingMultiPartParser
 from dms.documents.validation import column_range
 from dms.errors import ApiError, InvalidParameter, NotFoundError
 from dms.storage import get_object_store
@@ -132,7 +133,7 @@ class DocumentViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    parser_classes = [JSONParser, StreamingMultiPartParser]
+    parser_classes = [JSONParser, StreamingMultiPartParser, RawFileParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = DocumentFilter
 
@@ -261,7 +262,29 @@ class DocumentViewSet(
         return uploads
 
     @extend_schema(
-        request={"multipart/form-data": UploadSerializer}, responses={201: DocumentDetailSerializer}
+        description=(
+            "一つのファイルを登録する。multipart/form-data (file 欄と各項目)、"
+            "またはファイルそのものを本文として送る (Content-Type はファイルの種類、"
+            "名前は Content-Disposition、項目はクエリ): 本文のほうが速く、"
+            "組織の確認は本文を読む前に行われる。 / One file: as a "
+            "multipart form, or as the whole body (its type as Content-Type, its name in "
+            "Content-Disposition, the options in the query), which is faster."
+        ),
+        request={
+            "multipart/form-data": UploadSerializer,
+            "application/pdf": OpenApiTypes.BINARY,
+            "image/tiff": OpenApiTypes.BINARY,
+            "image/jpeg": OpenApiTypes.BINARY,
+            "image/png": OpenApiTypes.BINARY,
+            "application/octet-stream": OpenApiTypes.BINARY,
+        },
+        parameters=[
+            OpenApiParameter("department", str, description="組織コードまたは ID"),
+            OpenApiParameter("title", str, description="件名 (本文で送るとき)"),
+            OpenApiParameter("document_type", str, description="文書種別コード (本文で送るとき)"),
+            OpenApiParameter("document_date", OpenApiTypes.DATE, description="作成・取得日"),
+        ],
+        responses={201: DocumentDetailSerializer},
     )
     def create(self, request, *args, **kwargs):
         (upload,) = self._uploads(request, at_least_one_only=True)

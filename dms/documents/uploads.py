@@ -17,10 +17,13 @@ import queue
 import threading
 
 from django.core.files.uploadhandler import FileUploadHandler, StopFutureHandlers
+from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
 from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import parse_header_parameters
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import DataAndFiles, MultiPartParser
+from rest_framework.parsers import BaseParser, DataAndFiles, MultiPartParser
 
 from dms.documents.ingest import IngestError, StoredOriginal, discard, store_original
 from dms.errors import ApiError
@@ -261,3 +264,49 @@ UNEXPECTED_FILE = ApiError(
 
 def _refuse_every_file(field_name, fields, files_before):
     return UNEXPECTED_FILE
+
+
+class RawFileParser(BaseParser):
+    """One file as the whole request body, for scanners, scripts and the web app.
+
+    ``POST /api/documents/`` with the file's own ``Content-Type`` (``application/pdf``,
+    ``image/tiff`` … or ``application/octet-stream``), its name in ``Content-Disposition``
+    (``attachment; filename*=UTF-8''…``) and the upload options (``department``, ``title``,
+    ``document_type``, ``document_date``) as query parameters. Every option is known before
+    the first byte of the body, so the view's gate decides before anything is stored, and
+    the file goes from the socket to the store with its length known: no multipart parse,
+    no pipe and no second thread (benchmarks/upload.py measures both paths).
+
+    Listed after the JSON and multipart parsers, it takes every other content type; what is
+    not a supported file is then refused by the media check, as a multipart part would be.
+    """
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        gate = getattr(parser_context.get("view"), "upload_gate", None) or _refuse_every_file
+        options = request.query_params
+        refusal = gate("file", options, 0)
+        if refusal is not None:
+            raise refusal  # nothing read, nothing stored
+        filename = _filename(request.META.get("HTTP_CONTENT_DISPOSITION", ""))
+        length = request.META.get("CONTENT_LENGTH")
+        length = int(length) if length and length.isdigit() else None
+        try:
+            stored = store_original(stream or io.BytesIO(), filename=filename, length=length)
+            upload = StoredUpload(filename, stored, None)
+        except IngestError as exc:
+            upload = StoredUpload(filename, None, exc)
+        data = QueryDict(mutable=True)
+        data.update(options)
+        return DataAndFiles(data, MultiValueDict({"file": [upload]}))
+
+
+def _filename(disposition: str) -> str:
+    """The file name of a ``Content-Disposition`` header (``filename*`` wins, RFC 6266)."""
+    if not disposition:
+        return ""
+    _, params = parse_header_parameters(disposition)
+    return params.get("filename*") or params.get("filename") or ""

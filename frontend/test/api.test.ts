@@ -128,3 +128,23 @@ describe('an ended session', () => {
     }
   });
 });
+
+describe('uploading a file', () => {
+  it('sends the file as the body, its type and name in headers and the options in the query', async () => {
+    const { uploadRequest } = await import('../src/lib/api');
+    const file = new File(['%PDF-1.7'], "請求書 (2024)'s.pdf", { type: 'application/pdf' });
+    const request = uploadRequest(file, { department: 'doboku', title: '道路補修 見積', document_type: '' });
+    expect(request.url).toBe('/api/documents/?department=doboku&title=%E9%81%93%E8%B7%AF%E8%A3%9C%E4%BF%AE+%E8%A6%8B%E7%A9%8D');
+    expect(request.headers['Content-Type']).toBe('application/pdf');
+    const disposition = request.headers['Content-Disposition'];
+    expect(disposition.startsWith("attachment; filename*=UTF-8''")).toBe(true);
+    expect(/[ '()]/.test(disposition.slice("attachment; filename*=UTF-8''".length))).toBe(false);
+    expect(decodeURIComponent(disposition.split("''")[1])).toBe("請求書 (2024)'s.pdf");
+  });
+  it('sends a file of unknown type as octet-stream, with no query when there are no options', async () => {
+    const { uploadRequest } = await import('../src/lib/api');
+    const request = uploadRequest(new File(['x'], 'scan.tif'), {});
+    expect(request.url).toBe('/api/documents/');
+    expect(request.headers['Content-Type']).toBe('application/octet-stream');
+  });
+});

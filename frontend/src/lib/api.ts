@@ -358,6 +358,27 @@ export interface UploadHandle {
   abort: () => void;
 }
 
+/**
+ * How one file is sent: the file itself as the body, with its type and name in headers and
+ * the upload options in the query (the server's RawFileParser). The server authorises the
+ * department from the query before it reads a byte, and stores the body as it arrives,
+ * its length known: faster than a multipart form, and nothing is stored for a refusal.
+ */
+export function uploadRequest(file: File, fields: UploadFields): { url: string; headers: Record<string, string> } {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) if (value) query.set(name, value);
+  const search = query.toString();
+  // RFC 5987: percent-encode everything but attr-char (encodeURIComponent leaves ' ( ) * !).
+  const encoded = encodeURIComponent(file.name).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return {
+    url: `/api/documents/${search ? `?${search}` : ''}`,
+    headers: {
+      'Content-Type': file.type || 'application/octet-stream',
+      'Content-Disposition': `attachment; filename*=UTF-8''${encoded}`,
+    },
+  };
+}
+
 /** POST /api/documents/ with one file; progress is reported from 0 to 1. */
 export function uploadDocument(
   file: File,
@@ -368,12 +389,10 @@ export function uploadDocument(
   const promise = ensureCsrf().then(
     (token) =>
       new Promise<DocumentDetail>((resolve, reject) => {
-        const form = new FormData();
-        // Fields first: the server authorises the department before it stores the file.
-        for (const [name, value] of Object.entries(fields)) if (value) form.append(name, value);
-        form.append('file', file, file.name);
-        xhr.open('POST', '/api/documents/');
+        const request = uploadRequest(file, fields);
+        xhr.open('POST', request.url);
         xhr.withCredentials = true;
+        for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
         xhr.setRequestHeader('X-CSRFToken', token);
         xhr.setRequestHeader('Accept', 'application/json');
         xhr.setRequestHeader('Accept-Language', currentLang);
@@ -397,7 +416,7 @@ export function uploadDocument(
         };
         xhr.onerror = () => reject(new ApiError(0, null, 'network'));
         xhr.onabort = () => reject(new ApiError(0, null, 'aborted'));
-        xhr.send(form);
+        xhr.send(file);
       }),
   );
   return { promise, abort: () => xhr.abort() };
