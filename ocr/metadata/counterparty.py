@@ -32,10 +32,12 @@ from ocr.metadata.misreadings import repair_name
 __all__ = ["choose_counterparty", "find_counterparties", "is_own_side", "is_public_body"]
 
 _ABBREVIATION = "|".join(sorted(LEGAL_FORM_ABBREVIATIONS, key=len, reverse=True))
-# Tesseract reads the enclosed ㈱ as 帆, 内, .内, 株 or (株 on degraded scans. Taken as ㈱
-# only where a company's name starts (a line's start, or after 名称) and the name stands
-# over its representative (内港北測量 / 代表者 …).
-_MISREAD_KABU = re.compile(r"\(株|\.?内|帆|株")
+# Tesseract reads the enclosed ㈱ as 帆, 幅, 帽 (its bracket and 木 as 巾), 内, .内, 人, 人山,
+# 株 or (株 on degraded scans. Taken as ㈱ only where a company's name starts (a line's
+# start, or after 名称) and the name stands over its representative (内港北測量 / 代表者 …).
+_MISREAD_KABU = re.compile(r"\(株|\.?内|帆|幅|帽|人山?|株")
+# What a heading or a sentence has and a company's name has not (人事異動について).
+_SENTENCE = re.compile("について|のお知らせ|します|しました|ください|です|ます$")
 _LEGAL_FORM = re.compile(
     "|".join(
         [
@@ -162,9 +164,8 @@ def _legal_entity_candidates(text: str) -> list[Candidate[str]]:
             after = (after[: stop.start()] if stop else after).rstrip()
             if not after:
                 continue  # a legal form on its own: 株式会社とは
-            if (
-                _is_misread_kabu(form[0].strip())
-                and line_after(text, name_start + len(after)).strip()
+            if _is_misread_kabu(form[0].strip()) and (
+                line_after(text, name_start + len(after)).strip() or _SENTENCE.search(after)
             ):
                 continue  # a misread ㈱ starts a name that is the whole rest of its line
             span = (form.start(), name_start + len(after))

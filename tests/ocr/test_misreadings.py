@@ -62,6 +62,9 @@ def test_the_enclosed_kabu_read_as_ho_over_a_representative_is_a_company():
             "株式会社さくらシステムズ",
             ".内",
         ),
+        # seed 606: read as two characters, and as 幅 on a notice's addressee
+        ("湊川市長様\n氏名又は名称人山丸山測量\n代表者中村美咲", "株式会社丸山測量", "人山"),
+        ("2022/06/05\n\n幅青葉印刷\n\n代表取締役山田太郎様", "株式会社青葉印刷", "幅"),
     ],
 )
 def test_other_misreadings_of_the_enclosed_kabu(text, expected, misread):
@@ -75,6 +78,7 @@ def test_ho_elsewhere_is_left_alone():
     assert read("帆船の模型を展示します\n期間は5日間").counterparty is None
     assert read("帆港北データ\n展示会のお知らせ").counterparty is None  # no representative
     assert read("内容を確認しました\n代表者会議").counterparty is None  # a sentence
+    assert read("人事異動について\n代表者各位").counterparty is None  # 人 starts a word
 
 
 @pytest.mark.parametrize(
