@@ -9,6 +9,7 @@ judges which date is the document's own from the labels around it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -97,14 +98,34 @@ def _date_candidate(text: str, match: re.Match[str], base: float) -> DateCandida
     return DateCandidate(value, match[0], span, _date_confidence(text, span, base), (), era_name)
 
 
+# On degraded scans Tesseract reads the 日 that ends a date as 晶, 曰, 目 or 白. Put back
+# only right after a month and a day number (5月10晶), one character for one, so that
+# every span still points into the text as read.
+_MISREAD_DAY = re.compile(r"(?<=月)( ?[0-9]{1,2} ?)([晶曰目白])")
+
+
 def find_dates(text: str) -> list[DateCandidate]:
     """Every date in the text, in text order, including those flagged as out of era."""
     text = normalize_text(text)
+    repaired = {m.start(2): m[2] for m in _MISREAD_DAY.finditer(text)}
+    text = _MISREAD_DAY.sub(r"\1日", text)
     found: list[DateCandidate | None] = []
     for kanji_style, numeric_style in (_ERA_DATE_PATTERNS, _WESTERN_DATE_PATTERNS):
         found += [_date_candidate(text, m, 0.6) for m in kanji_style.finditer(text)]
         found += [_date_candidate(text, m, 0.5) for m in numeric_style.finditer(text)]
-    return non_overlapping([candidate for candidate in found if candidate is not None])
+    return [
+        _noted(candidate, repaired)
+        for candidate in non_overlapping([c for c in found if c is not None])
+    ]
+
+
+def _noted(candidate: DateCandidate, repaired: dict[int, str]) -> DateCandidate:
+    start, end = candidate.span
+    misread = [char for at, char in repaired.items() if start <= at < end]
+    if not misread:
+        return candidate
+    note = f"OCR misreading: {misread[0]} → 日"
+    return dataclasses.replace(candidate, notes=(*candidate.notes, note))
 
 
 def find_fiscal_years(text: str) -> list[FiscalYearCandidate]:

@@ -6,6 +6,8 @@ metadata.py, seed 101, the development seed of this work); seed 202 stays for me
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -163,3 +165,20 @@ def test_repair_is_idempotent(text):
     assert repair_name(once)[0] == once
     heading = near_word_at_end(text, ("請求書", "見積書", "予算要求書"))
     assert heading is None or near_word_at_end(heading, ("請求書", "見積書", "予算要求書")) is None
+
+
+# --- the 日 that ends a date ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("misread", ["晶", "曰", "目", "白"])
+def test_a_misread_day_character_still_ends_the_date(misread):
+    """Seeds 1212 and 1414: 2025年5月10日 read as 2025年5月10晶 on a scanned invoice."""
+    found = read(f"御請求書\n2025年5月10{misread}\n湊川市長様")
+    assert found.document_date == date(2025, 5, 10)
+    chosen = next(c for c in found.date_candidates if c.value == date(2025, 5, 10))
+    assert f"OCR misreading: {misread} → 日" in chosen.notes
+
+
+def test_those_characters_elsewhere_are_not_days():
+    assert read("期間は5月10目標とする").document_date is None  # no year: not a date anyway
+    assert read("令和6年5月の白書").document_date is None
