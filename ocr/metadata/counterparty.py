@@ -27,7 +27,7 @@ from ja.legal_forms import (
 )
 from ja.normalize import normalize_text
 from ocr.metadata.candidates import Candidate, clamp_confidence, line_after, line_before
-from ocr.metadata.misreadings import repair_name
+from ocr.metadata.misreadings import TRADE_WORDS, repair_name
 
 __all__ = ["choose_counterparty", "find_counterparties", "is_own_side", "is_public_body"]
 
@@ -224,8 +224,43 @@ def resolve_known(name: str, known_names: tuple[str, ...]) -> tuple[str, str] | 
         return keys[key], "registry"
     if len(key) < 3:
         return None
-    match = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    return (keys[match[0]], "registry_fuzzy") if match else None
+    close = process.extract(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
+    for known_key, _, _ in close:
+        if _stem_ratio(key, known_key, fuzz.ratio) >= STEM_CUTOFF:
+            return keys[known_key], "registry_fuzzy"
+    return None
+
+
+# Words many companies' names end in. Two names sharing one (大皿システムズ, 大和システムズ)
+# look close on the whole key; whether they are one company is decided by what is left.
+_BUSINESS_WORDS = tuple(
+    sorted(
+        {
+            *TRADE_WORDS,
+            *("商事", "商会", "建設", "造園", "測量", "印刷", "電機", "電気", "設備", "工業"),
+            *("産業", "物産", "興業", "技研", "開発", "企画", "運輸", "工務店"),
+        },
+        key=len,
+        reverse=True,
+    )
+)
+# The distinctive part of the name must be at least this close (rapidfuzz ratio): one
+# misread character in four is an OCR slip, one in two or three is another company.
+STEM_CUTOFF = 75.0
+
+
+def _stem(key: str) -> str:
+    word = next((w for w in _BUSINESS_WORDS if key.endswith(w) and len(key) > len(w)), "")
+    return key[: len(key) - len(word)]
+
+
+def _stem_ratio(key: str, known_key: str, ratio) -> float:
+    """How close the two names are once a shared business word that ends both is set
+    aside (the whole keys when they do not end in the same word)."""
+    stem, known_stem = _stem(key), _stem(known_key)
+    if key[len(stem) :] != known_key[len(known_stem) :]:
+        return ratio(key, known_key)
+    return ratio(stem, known_stem)
 
 
 def choose_counterparty(
@@ -268,6 +303,34 @@ def choose_counterparty(
     return min(usable, key=lambda c: (-c.confidence, c.span[0]))
 
 
+# Only a 株式会社 (or a 特例有限会社) has a 代表取締役. A name over one that shows no legal form
+# lost it to OCR, on degraded scans as one garbled character where ㈱ stood (偶丸山データ,
+# 條ハーバー電機 over 代表取締役高橋誠): that character is taken as ㈱, with a note.
+_OVER_DIRECTOR = re.compile(
+    rf"(?m)^ *(?P<kabu>[\u4e00-\u9fff])"
+    rf"(?P<name>[{_ADDRESSEE_CHAR}{_HIRAGANA}{_LATIN}]{{2,30}}) *\n\s*代表取締役"
+)
+
+
+def _over_director_candidates(text: str) -> list[Candidate[str]]:
+    found = []
+    for match in _OVER_DIRECTOR.finditer(text):
+        line = match["kabu"] + match["name"]
+        if (
+            _LEGAL_FORM.search(line)
+            or _LEADING_LABEL.match(line)
+            or is_public_body(line)
+            or _SENTENCE.search(line)
+        ):
+            continue
+        span = (match.start("kabu"), match.end("name"))
+        value, notes = _repaired("", _canonical_name("株式会社" + match["name"]))
+        note = f"OCR misreading: {match['kabu']} → ㈱ (over 代表取締役: a 株式会社)"
+        confidence = _confidence(text, span, 0.45, labelled=False)
+        found.append(Candidate(value, line, span, confidence, (note, *notes)))
+    return found
+
+
 def _overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
     return first[0] < second[1] and second[0] < first[1]
 
@@ -280,7 +343,7 @@ def find_counterparties(text: str) -> list[Candidate[str]]:
     legal_entities = _legal_entity_candidates(text)
     others = [
         candidate
-        for candidate in _other_candidates(text)
+        for candidate in _other_candidates(text) + _over_director_candidates(text)
         if not any(_overlap(candidate.span, entity.span) for entity in legal_entities)
     ]
     for candidate in legal_entities + others:

@@ -77,6 +77,21 @@ def test_ocr_spelling_noise_resolves_to_a_known_name():
 
 
 @pytest.mark.parametrize(
+    ("read_as", "known"),
+    [  # seed 1414: 六甲 read as 大皿 was pulled to a known 大和システムズ
+        ("大皿システムズ株式会社", "株式会社大和システムズ"),
+        ("株式会社北半造園", "株式会社北斗造園"),  # a two-character stem: too short to tell
+        ("株式会社湊川設備", "株式会社湊山設備"),
+    ],
+)
+def test_a_shared_business_word_does_not_make_two_companies_one(read_as, known):
+    """The whole names are close (only the distinctive part differs); they are two firms."""
+    assert resolve_known(read_as, (known,)) is None
+    text = f"起案文書\n件名 修繕について\n相手方 {read_as}"
+    assert read(text, (known,)).counterparty == read_as
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("ご請求金額 金17, 154, 500円", 17_154_500),

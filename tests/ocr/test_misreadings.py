@@ -76,6 +76,46 @@ def test_other_misreadings_of_the_enclosed_kabu(text, expected, misread):
     assert f"OCR misreading: {misread} → ㈱" in chosen.notes
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "misread"),
+    [  # seeds 1212 and 1414: ㈱ read as any character over a 代表取締役 line
+        (
+            "2025/09/20\n偶丸山データ\n代表取締役高橋誠欄\n湊川市長湊川太郎",
+            "株式会社丸山データ",
+            "偶",
+        ),
+        (
+            "見積書\n湊川市建設局道路管理課御中\n條ハーバー電機\n代表取締役渡辺元",
+            "株式会社ハーバー電機",
+            "條",
+        ),
+    ],
+)
+def test_a_name_over_a_representative_director_without_a_legal_form_is_a_kabushiki_kaisha(
+    text, expected, misread
+):
+    found = read(text)
+    assert found.counterparty == expected
+    chosen = next(c for c in found.counterparty_candidates if c.value == expected)
+    assert any(note.startswith(f"OCR misreading: {misread} → ㈱") for note in chosen.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "湊川市長様\n株式会社みなと印刷\n代表取締役渡辺亮",  # a legal form: read as written
+        "湊川市長様\nみなと印刷\n代表者渡辺亮",  # 代表者: any kind of body
+        "会議の結果について\n代表取締役各位",  # a heading
+        "湊川市長\n代表取締役渡辺亮様",  # the city
+    ],
+)
+def test_only_a_bare_name_over_a_representative_director_is_guessed(text):
+    found = read(text)
+    assert not any(
+        "over 代表取締役" in note for c in found.counterparty_candidates for note in c.notes
+    )
+
+
 def test_ho_elsewhere_is_left_alone():
     assert read("帆船の模型を展示します\n期間は5日間").counterparty is None
     assert read("帆港北データ\n展示会のお知らせ").counterparty is None  # no representative
