@@ -2,9 +2,10 @@
 
 On degraded scans the Japanese model reads one stroke wrong in words that decide a field:
 工務店 as 上務店, 株式会社 as 株式会視, 見積書 as 見策書, 予算要求書 as 予算要水書, and the
-enclosed ㈱ as 帆. A known word with exactly one character different, in the place where
-that word is expected (a heading, the end or start of a party's name), is taken as that
-word. Never across the whole text: 合同会議 is a meeting, not a 合同会社, and a one-character
+enclosed ㈱ as 帆; or it reads a word's first character twice (デデータ). A known word
+with exactly one character different (or its first doubled), in the place where that word
+is expected (a heading, the end or start of a party's name), is taken as that word.
+Never across the whole text: 合同会議 is a meeting, not a 合同会社, and a one-character
 difference in a short word is a different word (請求 / 請水 is left alone).
 """
 
@@ -83,6 +84,8 @@ def repair_name(name: str) -> tuple[str, str | None]:
             continue
         if _misread(name[-size:], word):
             return name[:-size] + word, f"OCR misreading: {name[-size:]} → {word}"
+        if name.endswith(word[0] + word) and len(name) > size + 1:  # デデータ: read twice
+            return name[: -size - 1] + word, f"OCR misreading: {word[0]}{word} → {word}"
         if word in LEGAL_FORMS and _misread(name[:size], word):
             return word + name[size:], f"OCR misreading: {name[:size]} → {word}"
     form = next((f for f in _LEGAL_FORMS_LONGEST_FIRST if name.endswith(f)), None)

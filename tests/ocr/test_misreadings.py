@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from benchmarks.metadata_corpus import CITY, DEPARTMENTS
@@ -133,6 +133,9 @@ def test_ho_elsewhere_is_left_alone():
         ("受託者有限会社海風造園し以下「乙」という。)は、次のとおり", "有限会社海風造園"),
         # seed 303: the trade word just before a legal form that ends the name
         ("請求書\n湊川市長様\n請求者さくら虐務店株式会社\n代表取締役 田中", "さくら工務店株式会社"),
+        # seed 2323, after the held-out measurement: データ's デ read twice
+        ("見積書\n湊川市長様\n湊川デデータ株式会社\n代表取締役 田中", "湊川データ株式会社"),
+        ("相手方 株式会社大和デデータ", "株式会社大和データ"),
     ],
 )
 def test_a_misread_legal_form_or_trade_word_in_a_name_is_put_right(text, expected):
@@ -184,6 +187,9 @@ _STEM = st.text(alphabet="湊川港北東洋さくらアイウエオABC", min_si
 
 @given(_STEM, st.sampled_from(_WORDS))
 def test_a_name_ending_in_a_known_word_is_never_changed(stem, word):
+    # The one exception, taken knowingly: a stem ending in the word's first character
+    # (…デ + データ) reads as Tesseract's doubled character; the note tells the clerk.
+    assume(not stem.endswith(word[0]))
     assert repair_name(stem + word) == (stem + word, None)
 
 
