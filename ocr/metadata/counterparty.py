@@ -188,8 +188,26 @@ def _other_candidates(text: str) -> list[Candidate[str]]:
             span = (end - len(name), end)
             confidence = _confidence(text, span, base, labelled)
             value, notes = _repaired("", _canonical_name(name))
+            garbled = _garbled_kabu(text, name, span[0])
+            if garbled is not None:
+                value, notes = _repaired("", "株式会社" + name[1:])
+                notes = (f"OCR misreading: {name[0]} → ㈱ (also read as {garbled})", *notes)
             found.append(Candidate(value, name, span, confidence, notes))
     return found
+
+
+def _garbled_kabu(text: str, name: str, start: int) -> str | None:
+    """Where the same name is written twice and both times starts with a different
+    character (相手方帆湊川建設 … 、偶湊川建設ほか3者): that first character is a glyph
+    Tesseract could not read, in the place where ㈱ stands. The other reading, else None."""
+    rest = name[1:]
+    # four characters at least: 東和建設 and 昭和建設 listed side by side are two firms
+    if len(rest) < 4 or not re.fullmatch(f"[{_JAPANESE_NAME_CHARS}]", name[0]):
+        return None
+    for match in re.finditer(rf"([{_JAPANESE_NAME_CHARS}]){re.escape(rest)}", text):
+        if match.start() != start and match[1] != name[0]:
+            return match[1]
+    return None
 
 
 # A person's title before a name (代表取締役渡辺亮 様): the person, not the organisation.

@@ -2,8 +2,8 @@
 
 On degraded scans the Japanese model reads one stroke wrong in words that decide a field:
 工務店 as 上務店, 株式会社 as 株式会視, 見積書 as 見策書, 予算要求書 as 予算要水書, and the
-enclosed ㈱ as 帆; or it reads a word's first character twice (デデータ). A known word
-with exactly one character different (or its first doubled), in the place where that word
+enclosed ㈱ as 帆; or it adds a character inside a word (デヘータ, デデータ). A known word
+with exactly one character different or added, in the place where that word
 is expected (a heading, the end or start of a party's name), is taken as that word.
 Never across the whole text: 合同会議 is a meeting, not a 合同会社, and a one-character
 difference in a short word is a different word (請求 / 請水 is left alone).
@@ -59,6 +59,16 @@ def _one_apart(seen: str, word: str) -> bool:
     return len(seen) == len(word) and sum(a != b for a, b in zip(seen, word, strict=True)) == 1
 
 
+def _one_inserted(seen: str, word: str) -> bool:
+    """``word`` with one character more after its first (デヘータ, デデータ for データ).
+    Checked before a substitution: デヘータ read as ヘ → デ would leave デデータ."""
+    return (
+        len(seen) == len(word) + 1
+        and seen[0] == word[0]
+        and any(seen[:i] + seen[i + 1 :] == word for i in range(1, len(seen)))
+    )
+
+
 def _misread(seen: str, word: str) -> bool:
     # 合同会社 is one character from 合資会社 and 合名会社: a word of the lists is itself.
     return seen not in REAL_NEIGHBOURS and seen not in _KNOWN and _one_apart(seen, word)
@@ -78,14 +88,17 @@ def repair_name(name: str) -> tuple[str, str | None]:
     """``name`` with a misread legal form or trade word at its end or start put right, and
     a note saying what was changed (None when nothing was). A trade word is also looked
     for just before a legal form that ends the name (さくら虐務店株式会社)."""
+    known_end = max((len(k) for k in _KNOWN if name.endswith(k)), default=0)
     for word in _NAME_WORDS:
         size = len(word)
         if len(name) <= size:
             continue
+        seen = name[-size - 1 :]
+        # システムズ is a word of its own, not システム with ズ added
+        if len(name) > size + 1 and known_end <= size and _one_inserted(seen, word):
+            return name[: -size - 1] + word, f"OCR misreading: {seen} → {word}"
         if _misread(name[-size:], word):
             return name[:-size] + word, f"OCR misreading: {name[-size:]} → {word}"
-        if name.endswith(word[0] + word) and len(name) > size + 1:  # デデータ: read twice
-            return name[: -size - 1] + word, f"OCR misreading: {word[0]}{word} → {word}"
         if word in LEGAL_FORMS and _misread(name[:size], word):
             return word + name[size:], f"OCR misreading: {name[:size]} → {word}"
     form = next((f for f in _LEGAL_FORMS_LONGEST_FIRST if name.endswith(f)), None)

@@ -133,9 +133,13 @@ def test_ho_elsewhere_is_left_alone():
         ("受託者有限会社海風造園し以下「乙」という。)は、次のとおり", "有限会社海風造園"),
         # seed 303: the trade word just before a legal form that ends the name
         ("請求書\n湊川市長様\n請求者さくら虐務店株式会社\n代表取締役 田中", "さくら工務店株式会社"),
-        # seed 2323, after the held-out measurement: データ's デ read twice
+        # seed 2323, after the held-out measurement: データ with a character added
         ("見積書\n湊川市長様\n湊川デデータ株式会社\n代表取締役 田中", "湊川データ株式会社"),
         ("相手方 株式会社大和デデータ", "株式会社大和データ"),
+        # the benchmark's noisy text: a kana added inside the word
+        ("相手方 (株)大和デヘータ", "株式会社大和データ"),
+        ("名称 湊川デヘータ(株)\n代表取締役 山田太郎", "湊川データ株式会社"),
+        ("相手方 株式会社港北システムズ", "株式会社港北システムズ"),  # not システム + ズ
     ],
 )
 def test_a_misread_legal_form_or_trade_word_in_a_name_is_put_right(text, expected):
@@ -228,3 +232,37 @@ def test_a_misread_day_character_still_ends_the_date(misread):
 def test_those_characters_elsewhere_are_not_days():
     assert read("期間は5月10目標とする").document_date is None  # no year: not a date anyway
     assert read("令和6年5月の白書").document_date is None
+
+
+# --- a name written twice, its first glyph read two ways ---------------------------------
+
+_DRAFT = (
+    "起案文書\n起案日2024年9月7日\n件名会議室備品の購入について(伺い)\n"
+    "会議室備品の購入について、{first}ほか3者から参考見積を徴したところ\n"
+    "契約予定金額金1,837,000円\n相手方{second}"
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [  # seed 1212: ㈱ unreadable, and read differently in each place
+        ("偶湊川建設", "帆湊川建設", "株式会社湊川建設"),
+        ("全ハーバー造園", "内ハーバー造園", "株式会社ハーバー造園"),
+    ],
+)
+def test_a_first_character_read_two_ways_in_two_mentions_is_the_kabu(first, second, expected):
+    found = read(_DRAFT.format(first=first, second=second))
+    assert found.counterparty == expected
+    chosen = next(c for c in found.counterparty_candidates if c.value == expected)
+    assert f"OCR misreading: {second[0]} → ㈱ (also read as {first[0]})" in chosen.notes
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("湊川建設", "湊川建設"),  # read alike both times: as written
+        ("東和建設、昭和建設", "東和建設"),  # two firms one character apart: too short to tell
+    ],
+)
+def test_names_read_alike_or_short_are_left_as_read(first, second):
+    assert read(_DRAFT.format(first=first, second=second)).counterparty == second
