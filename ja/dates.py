@@ -62,7 +62,10 @@ _KANJI_MONTH_DAY = (
 )
 # 6.4.1, 6/4/1, 6-4-1 with the same separator twice, not part of a longer dotted number
 _NUMERIC_MONTH_DAY = (
-    r"(?P<sep>[./-])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})(?![0-9]|[./-][0-9])"
+    r"(?P<sep>[./-])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
+    # not part of a longer number (R6.4.1.2), but a time may follow, its space read as a
+    # full stop on scans (2025/09/30.14時00分)
+    r"(?![0-9]|[./-][0-9](?![0-9]?時))"
 )
 
 ERA_DATE = rf"{_ERA}{_SPACE}(?P<year>{_ERA_YEAR}){_KANJI_MONTH_DAY}"  # 令和6年4月1日

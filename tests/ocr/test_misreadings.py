@@ -266,3 +266,9 @@ def test_a_first_character_read_two_ways_in_two_mentions_is_the_kabu(first, seco
 )
 def test_names_read_alike_or_short_are_left_as_read(first, second):
     assert read(_DRAFT.format(first=first, second=second)).counterparty == second
+
+
+def test_a_time_after_a_numeric_date_with_its_space_read_as_a_stop_keeps_the_date():
+    """Seed 3131, after the held-out measurement: minutes dated 日時2025/09/30.14時00分から."""
+    assert read("議事録\n日時2025/09/30.14時00分から").document_date == date(2025, 9, 30)
+    assert read("議事録\n日時2025/09/30.5").document_date is None  # a longer number
