@@ -244,7 +244,7 @@ def resolve_known(name: str, known_names: tuple[str, ...]) -> tuple[str, str] | 
         return None
     close = process.extract(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
     for known_key, _, _ in close:
-        if _stem_ratio(key, known_key, fuzz.ratio) >= STEM_CUTOFF:
+        if _stem_ratio(key, known_key) >= STEM_CUTOFF:
             return keys[known_key], "registry_fuzzy"
     return None
 
@@ -256,7 +256,7 @@ _BUSINESS_WORDS = tuple(
         {
             *TRADE_WORDS,
             *("商事", "商会", "建設", "造園", "測量", "印刷", "電機", "電気", "設備", "工業"),
-            *("産業", "物産", "興業", "技研", "開発", "企画", "運輸", "工務店"),
+            *("産業", "物産", "興業", "技研", "開発", "企画", "運輸"),
         },
         key=len,
         reverse=True,
@@ -272,13 +272,15 @@ def _stem(key: str) -> str:
     return key[: len(key) - len(word)]
 
 
-def _stem_ratio(key: str, known_key: str, ratio) -> float:
+def _stem_ratio(key: str, known_key: str) -> float:
     """How close the two names are once a shared business word that ends both is set
     aside (the whole keys when they do not end in the same word)."""
+    from rapidfuzz import fuzz
+
     stem, known_stem = _stem(key), _stem(known_key)
     if key[len(stem) :] != known_key[len(known_stem) :]:
-        return ratio(key, known_key)
-    return ratio(stem, known_stem)
+        return fuzz.ratio(key, known_key)
+    return fuzz.ratio(stem, known_stem)
 
 
 def choose_counterparty(

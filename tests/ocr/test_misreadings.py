@@ -232,6 +232,11 @@ def test_a_misread_day_character_still_ends_the_date(misread):
 def test_those_characters_elsewhere_are_not_days():
     assert read("期間は5月10目標とする").document_date is None  # no year: not a date anyway
     assert read("令和6年5月の白書").document_date is None
+    # the note stays on the date that was put right, not on its neighbours
+    found = read("請求書\n2025年5月10晶\n支払期限 2025年6月30日")
+    notes = {c.value: c.notes for c in found.date_candidates}
+    assert "OCR misreading: 晶 → 日" in notes[date(2025, 5, 10)]
+    assert not any("OCR misreading" in note for note in notes[date(2025, 6, 30)])
 
 
 # --- a name written twice, its first glyph read two ways ---------------------------------
